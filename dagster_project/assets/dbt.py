@@ -1,0 +1,54 @@
+"""The dbt project (staging → intermediate → marts) as Dagster assets."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from ..resources import WarehouseResource
+from ..settings import DBT_DIR, DBT_EXECUTABLE
+
+dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+
+
+def ensure_manifest() -> None:
+    """dagster-dbt reads target/manifest.json at import time; build it with `dbt parse` when missing."""
+    if not dbt_project.manifest_path.exists():
+        subprocess.run(
+            [DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--quiet"],
+            check=True,
+        )
+
+
+ensure_manifest()
+
+
+class LayerTranslator(DagsterDbtTranslator):
+    """Group dbt models by their folder (staging / intermediate / marts), seeds in `catalogues`."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "catalogues"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "marts"
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    paths = warehouse.paths
+    paths.export_env()
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+    args = ["build"]
+    if os.environ.get("BUDGETWH_AS_OF"):
+        args += ["--vars", json.dumps({"as_of": os.environ["BUDGETWH_AS_OF"]})]
+    yield from dbt.cli(args, context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_DIR), dbt_executable=DBT_EXECUTABLE)

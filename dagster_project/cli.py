@@ -1,0 +1,159 @@
+"""`budgetwh`: build the warehouse in-process (the same asset graph `dagster dev` shows) and inspect it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .settings import REPO_ROOT
+
+
+def _set_paths(args: argparse.Namespace) -> None:
+    if getattr(args, "as_of", None):
+        os.environ["BUDGETWH_AS_OF"] = args.as_of
+    if getattr(args, "raw_dir", None):
+        os.environ["BUDGETWH_RAW_DIR"] = str(Path(args.raw_dir).resolve())
+    if getattr(args, "warehouse", None):
+        os.environ["BUDGETWH_WAREHOUSE"] = str(Path(args.warehouse).resolve())
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    _set_paths(args)
+    from dagster import DagsterInstance
+
+    from .assets.publish import summarize
+    from .definitions import defs
+    from .settings import current_paths
+
+    paths = current_paths()
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    job = defs.resolve_implicit_global_asset_job_def()
+    with DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    failed_steps = [e.step_key for e in result.all_events if e.is_step_failure]
+    check_failures = [
+        e.event_specific_data.asset_check_evaluation
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not e.event_specific_data.asset_check_evaluation.passed
+    ]
+    if failed_steps:
+        print(f"budgetwh build FAILED in: {', '.join(failed_steps)}", file=sys.stderr)
+        return 1
+    s = summarize(paths.warehouse)
+    print(f"warehouse: {paths.warehouse}")
+    print(f"documents: {s['documents']}  tables: {s['tables']}  fact rows: {s['fact_rows']}")
+    print(f"checks passed: {s['checks_passed']}  checks failed: {s['checks_failed']}")
+    for ev in check_failures:
+        print(f"  failed check: {ev.asset_key.to_user_string()} / {ev.check_name}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    _set_paths(args)
+    from .events.store import EventStore
+    from .settings import current_paths
+
+    paths = current_paths()
+    store = EventStore(paths.events_db)
+    rows = store.query(
+        """select r.document_id, json_extract_string(r.payload, '$.file_name'),
+                  coalesce(f.reason, case when t.document_id is not null then 'ok' else 'registered' end)
+           from (select * from events where event_type = 'DocumentRegistered'
+                 qualify row_number() over (partition by document_id order by recorded_at desc) = 1) r
+           left join (select document_id, json_extract_string(payload, '$.reason') as reason from events
+                      where event_type = 'ExtractionFailed') f using (document_id)
+           left join (select distinct document_id from events where event_type = 'TablesExtracted') t
+             using (document_id)
+           order by 2"""
+    )
+    if not rows:
+        print(f"no documents in {paths.events_db}")
+        return 0
+    for doc, name, status in rows:
+        print(f"{doc[:12]}  {status:<40}  {name}")
+    return 0
+
+
+def _store(args: argparse.Namespace):
+    _set_paths(args)
+    from .events.store import EventStore
+    from .settings import current_paths
+
+    return EventStore(current_paths().events_db)
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from .events.commands import correct_cell, resolve_document_id
+
+    store = _store(args)
+    doc = resolve_document_id(store, args.document)
+    ev = correct_cell(store, doc, args.table, args.row, args.column, args.value, args.reason, args.author)
+    print(f"CellCorrected {ev.event_id} appended; run `budgetwh build` to update the marts")
+    return 0
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    from .events.commands import resolve_document_id, retract_document
+
+    store = _store(args)
+    ev = retract_document(store, resolve_document_id(store, args.document), args.reason, args.author)
+    print(f"DocumentRetracted {ev.event_id} appended; run `budgetwh build` to update the marts")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .events.commands import history, resolve_document_id
+
+    store = _store(args)
+    doc = resolve_document_id(store, args.document) if args.document else None
+    for at, kind, d, event_id, version, detail in history(store, doc, args.unit):
+        print(f"{at:%Y-%m-%d %H:%M:%S}  {kind:<19} {d[:12] if d else '-':<12}  {event_id[:12]}  {version:<10} {detail}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="budgetwh", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="ingest raw documents and build + publish the warehouse")
+    build.add_argument("--raw-dir", default=None, help=f"documents folder (default {REPO_ROOT / 'raw'})")
+    build.add_argument("--warehouse", default=None, help="published DuckDB file (default warehouse/budget.duckdb)")
+    build.add_argument("--as-of", default=None, help="rebuild as known at this UTC timestamp (events after it ignored)")
+    build.set_defaults(func=cmd_build)
+    correct = sub.add_parser("correct", help="fix one extracted cell (appends a CellCorrected event)")
+    correct.add_argument("--document", required=True, help="document id (a unique prefix is enough)")
+    correct.add_argument("--table", type=int, required=True, help="table_index")
+    correct.add_argument("--row", type=int, required=True, help="row_index")
+    correct.add_argument("--column", required=True, help="canonical column name, e.g. total")
+    correct.add_argument("--value", required=True, help="the corrected cell text, e.g. 1,234.56")
+    correct.add_argument("--reason", required=True)
+    correct.add_argument("--author", default=os.environ.get("USER"))
+    correct.add_argument("--warehouse", default=None)
+    correct.set_defaults(func=cmd_correct)
+    retract = sub.add_parser("retract", help="withdraw a document (appends a DocumentRetracted event)")
+    retract.add_argument("--document", required=True)
+    retract.add_argument("--reason", required=True)
+    retract.add_argument("--author", default=os.environ.get("USER"))
+    retract.add_argument("--warehouse", default=None)
+    retract.set_defaults(func=cmd_retract)
+    hist = sub.add_parser("history", help="the event timeline of a document or a unit code")
+    group = hist.add_mutually_exclusive_group(required=True)
+    group.add_argument("--document")
+    group.add_argument("--unit")
+    hist.add_argument("--warehouse", default=None)
+    hist.set_defaults(func=cmd_history)
+    status = sub.add_parser("status", help="per-document extraction status from the event log")
+    status.add_argument("--warehouse", default=None)
+    status.set_defaults(func=cmd_status)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:
+        print(f"budgetwh {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Commands that append events: corrections, retractions, supersessions, and reading a timeline.
+
+Nothing here edits or deletes: a correction is a new CellCorrected event, a withdrawal a new
+DocumentRetracted event. The dbt models decide what is current by replaying the log.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .store import Event, EventStore
+
+COMMAND_VERSION = "commands-1"
+
+
+def require_reason(reason: str | None) -> str:
+    if not reason or not reason.strip():
+        raise ValueError("a reason is required (--reason '…'): the log must say why")
+    return reason.strip()
+
+
+def correct_cell(store: EventStore, document_id: str, table_index: int, row_index: int, column: str,
+                 value: str, reason: str, author: str | None = None) -> Event:
+    _require_document(store, document_id)
+    cols = store.query(
+        """select json_extract(t.value, '$.columns') from events e,
+                  unnest(json_extract(e.payload, '$.tables[*]')) as t(value)
+           where e.event_type = 'TablesExtracted' and e.document_id = ?
+             and cast(json_extract(t.value, '$.table_index') as int) = ?
+           order by e.recorded_at desc limit 1""",
+        [document_id, table_index],
+    )
+    if not cols:
+        raise ValueError(f"document {document_id[:12]} has no table {table_index}")
+    if column not in json.loads(cols[0][0]):
+        raise ValueError(f"table {table_index} has no column {column!r}; columns: {json.loads(cols[0][0])}")
+    event = Event(
+        "CellCorrected",
+        document_id,
+        {"table_index": table_index, "row_index": row_index, "column": column, "value": value,
+         "reason": require_reason(reason), "author": author},
+        COMMAND_VERSION,
+    )
+    store.append([event])
+    return event
+
+
+def retract_document(store: EventStore, document_id: str, reason: str, author: str | None = None) -> Event:
+    _require_document(store, document_id)
+    event = Event("DocumentRetracted", document_id, {"reason": require_reason(reason), "author": author},
+                  COMMAND_VERSION)
+    store.append([event])
+    return event
+
+
+def assert_metadata(store: EventStore, document_id: str, fields: dict[str, Any], source: str) -> Event:
+    event = Event("MetadataAsserted", document_id, {"fields": fields, "source": source}, COMMAND_VERSION)
+    store.append([event])
+    return event
+
+
+def _require_document(store: EventStore, document_id: str) -> None:
+    if not store.query("select 1 from events where document_id = ? limit 1", [document_id]):
+        raise ValueError(f"no document {document_id} in the event log")
+
+
+def resolve_document_id(store: EventStore, prefix: str) -> str:
+    rows = store.query("select distinct document_id from events where document_id like ?", [prefix + "%"])
+    if len(rows) != 1:
+        raise ValueError(f"{len(rows)} documents match {prefix!r}; give more of the document id")
+    return rows[0][0]
+
+
+def supersede_events(store: EventStore) -> list[Event]:
+    """DocumentSuperseded for every older document of the same (region, subject, year, kind) as a newer one."""
+    rows = store.query(
+        """with reg as (
+               select document_id, recorded_at,
+                      json_extract_string(payload, '$.region_code') as region_code,
+                      json_extract_string(payload, '$.subject_code') as subject_code,
+                      json_extract_string(payload, '$.fiscal_year') as fiscal_year,
+                      json_extract_string(payload, '$.doc_kind') as doc_kind
+               from events where event_type = 'DocumentRegistered'
+               qualify row_number() over (partition by document_id order by recorded_at) = 1),
+           ok as (select * from reg where document_id in
+                     (select document_id from events where event_type = 'TablesExtracted')
+                  and subject_code is not null and fiscal_year is not null),
+           ranked as (select *, first_value(document_id) over w as newest,
+                             row_number() over w as rn
+                      from ok window w as (partition by region_code, subject_code, fiscal_year, doc_kind
+                                           order by recorded_at desc, document_id))
+           select document_id, newest, region_code, subject_code, fiscal_year, doc_kind
+           from ranked where rn > 1"""
+    )
+    return [
+        Event("DocumentSuperseded", doc,
+              {"superseded_by": newest, "key": {"region_code": region, "subject_code": subject,
+                                                 "fiscal_year": year, "doc_kind": kind}},
+              COMMAND_VERSION)
+        for doc, newest, region, subject, year, kind in rows
+    ]
+
+
+def history(store: EventStore, document_id: str | None = None, unit_code: str | None = None) -> list[tuple]:
+    """The event timeline of a document, or of every document that lists a unit code."""
+    if document_id:
+        where, params = "document_id = ?", [document_id]
+    else:
+        where = """document_id in (select document_id from events where event_type = 'DocumentRegistered'
+                   and (json_extract_string(payload, '$.subject_code') = ?
+                        or list_contains(json_extract_string(payload, '$.units[*].unit_code'), ?)))"""
+        params = [unit_code, unit_code]
+    return store.query(
+        f"""select recorded_at, event_type, document_id, event_id, producer_version,
+                   coalesce(json_extract_string(payload, '$.reason'), json_extract_string(payload, '$.file_name'),
+                            json_extract_string(payload, '$.superseded_by'), '') as detail
+            from events where {where} order by recorded_at, event_id""",
+        params,
+    )

@@ -1,0 +1,359 @@
+"""Interpret a RawTable: what kind of table it is, its currency, canonical column names, row types.
+
+Pure functions (no I/O) so they can be unit-tested on the gold tables without Dagster.
+Numbering differs between regions and years (预算13表 vs 预算12表, 表5, 公开01表), so tables are
+recognised by the words of their title, never by their number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Order matters: the first rule whose keywords all occur in the title wins.
+KIND_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("overall_performance", ("整体", "绩效")),
+    ("project_performance", ("绩效",)),
+    ("three_public", ("三公",)),
+    ("procurement", ("政府采购",)),
+    ("purchased_services", ("购买服务",)),
+    ("gov_fund_expenditure", ("政府性基金",)),
+    ("gov_fund_expenditure", ("政府基金",)),
+    ("soe_capital_expenditure", ("国有资本经营",)),
+    ("fiscal_income_expenditure_summary", ("财政拨款收支",)),
+    ("income_expenditure_summary", ("收支", "总表")),
+    ("income_summary", ("收入", "总表")),
+    ("income_summary", ("收入预算表",)),
+    ("special_program_expenditure", ("专项业务经费",)),
+    ("carryover_expenditure", ("结转资金",)),
+    ("project_expenditure", ("项目支出",)),
+    ("gpb_basic_expenditure_function", ("基本支出", "功能")),
+    ("gpb_basic_expenditure", ("基本支出",)),
+    ("gpb_expenditure_econ", ("一般公共预算", "经济分类")),
+    ("gpb_expenditure", ("一般公共预算", "支出")),
+    ("expenditure_summary", ("支出", "总表")),
+    ("expenditure_summary", ("支出预算表",)),
+    ("fixed_assets", ("固定资产",)),
+]
+
+FINANCIAL_KINDS = {kind for kind, _ in KIND_RULES} - {
+    "overall_performance",
+    "project_performance",
+    "fixed_assets",
+}
+
+_SPACES = re.compile(r"[\s\u3000]+")
+AMOUNT_RE = re.compile(r"^-?\(?[\d,]+(\.\d+)?\)?$")
+CODE_NAME_RE = re.compile(r"^(\d{3,})\s*[-~－—]\s*(.+)$")
+CODE_RE = re.compile(r"^\d{3,}$")
+
+
+def squash(text: str | None) -> str:
+    """Drop all whitespace: header and label cells are compared without the spaces of wrapped text."""
+    return _SPACES.sub("", text or "")
+
+
+def table_kind(title: str) -> str:
+    t = squash(title)
+    for kind, words in KIND_RULES:
+        if all(w in t for w in words):
+            return kind
+    return "other"
+
+
+def currency_unit(title: str, context: list[str], header_rows: list[list[str]]) -> str | None:
+    """The table's stated currency unit: '万元' or '元' (None when the table does not say)."""
+    for line in [*context, title, *(c for row in header_rows for c in row)]:
+        s = squash(line)
+        m = re.search(r"(?:金额)?单位[:：]?(万元|元)", s) or re.search(r"[（(](万元|元)[)）]", s)
+        if m:
+            return m.group(1)
+    return None
+
+
+MULTIPLIERS = {"万元": 10000, "元": 1}
+
+# Header label (whitespace removed) → canonical column name.
+LABELS: dict[str, str] = {
+    "序号": "seq",
+    "支出功能分类科目": "function",
+    "功能分类科目": "function",
+    "科目编码": "function_code",
+    "功能科目编码": "function_code",
+    "科目名称": "function_name",
+    "功能科目名称": "function_name",
+    "政府支出经济分类科目": "econ_gov",
+    "政府预算支出经济分类科目": "econ_gov",
+    "部门支出经济分类科目": "econ_dept",
+    "部门（单位）支出经济分类科目": "econ_dept",
+    "部门经济科目编码": "econ_dept_code",
+    "部门经济科目名称": "econ_dept_name",
+    "政府经济科目编码": "econ_gov_code",
+    "政府经济科目名称": "econ_gov_name",
+    "合计": "total",
+    "基本支出": "basic",
+    "项目支出": "project",
+    "项目支出总数": "project",
+    "专项业务经费支出": "project",
+    "人员经费": "personnel",
+    "人员经费支出": "personnel",
+    "公用经费": "public",
+    "公用经费支出": "public",
+    "扣除基建项目后预算数": "project_excl_capital",
+    "事业单位经营支出": "operating",
+    "经营支出": "operating",
+    "上缴上级支出": "remit_upper",
+    "上解上级支出": "remit_upper",
+    "对附属单位补助支出": "subsidy_subordinate",
+    "部门（单位）代码": "unit_code",
+    "部门(单位)代码": "unit_code",
+    "单位编码": "unit_code",
+    "单位代码": "unit_code",
+    "部门（单位）名称": "unit_name",
+    "部门(单位)名称": "unit_name",
+    "单位名称": "unit_name",
+    "项目单位": "unit",
+    "类型": "project_type",
+    "项目类别": "project_type",
+    "项目名称": "project_name",
+    "采购类别": "category",
+    "金额": "amount",
+    "预算金额": "amount",
+    "项目金额": "amount",
+    "备注": "remark",
+}
+
+# Labels inside a parent group (本年收入 / 上年结转结余 …) of income-like tables.
+FUND_LABELS: dict[str, str] = {
+    "小计": "subtotal",
+    "一般公共预算资金": "gpb",
+    "一般公共预算拨款": "gpb",
+    "一般公共预算": "gpb",
+    "公共预算拨款": "gpb",
+    "政府性基金预算资金": "gov_fund",
+    "政府性基金预算": "gov_fund",
+    "政府性基金拨款": "gov_fund",
+    "国有资本经营预算资金": "soe",
+    "国有资本经营资金": "soe",
+    "国有资本经营预算": "soe",
+    "财政专户管理资金": "special_account",
+    "事业收入": "business_income",
+    "事业单位收入": "business_income",
+    "事业单位经营收入": "operating_income",
+    "上级补助收入": "upper_subsidy",
+    "附属单位上缴收入": "subordinate_remit",
+    "对附属单位上缴收入": "subordinate_remit",
+    "其他收入": "other_income",
+    "单位资金": "unit_funds",
+    "上年实户资金余额": "prior_balance",
+}
+
+TWO_SIDED_KINDS = {"income_expenditure_summary", "fiscal_income_expenditure_summary"}
+
+
+def header_paths(header_rows: list[list[str]], width: int) -> list[list[str]]:
+    """For each column, the header labels from top to bottom, with merged (column-spanning) parents filled in.
+
+    A merged header cell is printed once at its top-left position; an empty header cell inherits the
+    nearest label to its left in the same row when the row below splits that label into sub-columns.
+    Hebei's 栏次 row (column numbers) is not a label row.
+    """
+    rows = [[squash(c) for c in r] + [""] * (width - len(r)) for r in header_rows]
+    rows = [r for r in rows if r and r[0] != "栏次" and not all(c.isdigit() or not c for c in r)]
+    paths: list[list[str]] = [[] for _ in range(width)]
+    for r, row in enumerate(rows):
+        before = [list(p) for p in paths]
+        for j in range(width):
+            label = row[j]
+            if not label and r + 1 < len(rows) and rows[r + 1][j]:
+                # Column j is split below: inherit the spanning label from the left, within the same group.
+                k = j - 1
+                while k >= 0 and not row[k]:
+                    k -= 1
+                if k >= 0 and before[k] == before[j]:
+                    label = row[k]
+            if label and label not in paths[j]:
+                paths[j].append(label)
+    return paths
+
+
+def _fund_column(path: list[str]) -> str | None:
+    leaf = path[-1] if path else ""
+    parent = " ".join(path[:-1])
+    for label, name in FUND_LABELS.items():
+        if leaf == label or leaf.startswith(label):
+            prefix = "carryover_" if "结转" in parent or "结余" in parent else ""
+            if name == "subtotal" and not prefix:
+                prefix = "current_"
+            return prefix + name
+    return None
+
+
+def canonical_columns(kind: str, header_rows: list[list[str]], width: int) -> list[str]:
+    paths = header_paths(header_rows, width)
+    names: list[str] = []
+    for j, path in enumerate(paths):
+        name = _column_name(kind, path, names)
+        if name is None or name in names:
+            name = f"col_{j}"
+        names.append(name)
+    if "unit_code" not in names and "unit_name" in names:
+        names[names.index("unit_name")] = "unit"  # "201002-名称" in one cell
+    return names
+
+
+def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
+    if not path:
+        return None
+    leaf = path[-1]
+    joined = "".join(path)
+    if kind in TWO_SIDED_KINDS:
+        return _two_sided_name(joined, leaf, earlier)
+    if leaf in ("栏次",):
+        return None
+    if leaf == "小计" and any("基本支出" in p for p in path[:-1]):
+        return "basic"
+    if kind in ("income_summary",) or any(p in ("本年收入", "上年结转结余", "上年结转") for p in path[:-1]):
+        fund = _fund_column(path)
+        if fund:
+            return fund
+    if "支出功能分类" in leaf or leaf.startswith("科目编码") and "类款项" in leaf:
+        return "function" if "编码" not in leaf else "function_code"
+    for label, name in LABELS.items():
+        if leaf == label:
+            return name
+    for label, name in LABELS.items():
+        if len(label) >= 4 and label in leaf:
+            return name
+    return None
+
+
+def _two_sided_name(joined: str, leaf: str, earlier: list[str]) -> str:
+    if "预算数" in leaf or "金额" in leaf or leaf.isdigit():
+        items = [n for n in earlier if n.endswith("_item")]
+        return (items[-1][: -len("_item")] if items else "col") + "_amount"
+    if leaf == "序号":
+        return "seq"
+    if "部门预算支出经济分类" in joined:
+        return "econ_dept_item"
+    if "政府预算支出经济分类" in joined:
+        return "econ_gov_item"
+    if joined.startswith("收入") or "收入" in joined and not any(n.endswith("_item") for n in earlier):
+        return "income_item"
+    return "expense_item"
+
+
+TOTAL_LABELS = re.compile(r"^(合计|总计|本年收入合计|本年支出合计|收入总计|支出总计|.*合计|.*总计)$")
+
+
+def row_type(cells: list[str], columns: list[str]) -> str:
+    labels = [
+        squash(c)
+        for c, name in zip(cells, columns)
+        if name not in AMOUNT_COLUMNS and not name.endswith("_amount") and name != "seq"
+    ]
+    if not any(squash(c) for c in cells):
+        return "blank"
+    if any(lbl and TOTAL_LABELS.match(lbl) for lbl in labels):
+        return "total"
+    return "data"
+
+
+AMOUNT_COLUMNS = {
+    "total",
+    "basic",
+    "project",
+    "personnel",
+    "public",
+    "project_excl_capital",
+    "operating",
+    "remit_upper",
+    "subsidy_subordinate",
+    "amount",
+}
+
+HIERARCHY_CODE_COLUMNS = ("function_code", "function", "econ_dept_code")
+
+
+def mark_hierarchy(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """Rows of 类/款 (3/5-digit codes) in a table that also lists 项 (7-digit) or 款 leaves are 'group' rows.
+
+    A 类 or 款 row restates the sum of the rows below it; keeping it apart from the leaf rows is
+    what prevents counting a line twice.
+    """
+    for col in HIERARCHY_CODE_COLUMNS:
+        if col not in columns:
+            continue
+        j = columns.index(col)
+        codes = [_leading_code(r["cells"][j]) if j < len(r["cells"]) else "" for r in rows]
+        lengths = {len(c) for c in codes if c}
+        if len(lengths) < 2:
+            continue
+        leaf_len = max(lengths)
+        for r, code in zip(rows, codes):
+            if r["row_type"] == "data" and code and len(code) < leaf_len:
+                r["row_type"] = "group"
+        return
+
+
+def _leading_code(text: str) -> str:
+    s = squash(text)
+    m = CODE_NAME_RE.match(s)
+    if m:
+        return m.group(1)
+    return s if CODE_RE.match(s) else ""
+
+
+SUBJECT_RE = re.compile(r"^(\d{3,9})\s*[-~]?\s*([^\d\s].*)$")
+
+
+def subject_from(context: list[str], section: str) -> tuple[str | None, str | None]:
+    """The unit a table belongs to when it says so: "450001丰润区医疗保障局本级", "单位名称：…"."""
+    for line in [*context, section]:
+        s = squash(line)
+        m = SUBJECT_RE.match(s)
+        if m:
+            return m.group(1), m.group(2)
+    for line in context:
+        s = squash(line)
+        m = re.match(r"^(?:单位名称|部门名称|部门（单位）名称|单位)[:：](.+)$", s)
+        if m and m.group(1) not in MULTIPLIERS:
+            return None, m.group(1)
+    return None, None
+
+
+EMPTY_NOTES = ("不涉及", "空表", "无此项", "本表无数据")
+
+
+def interpret_table(raw: dict[str, Any], table_index: int) -> dict[str, Any]:
+    """RawTable → InterpretedTable (see docs/architecture.md)."""
+    kind = table_kind(raw.get("title", ""))
+    header_rows = raw.get("header_rows") or []
+    width = max([len(r) for r in header_rows] + [len(r["cells"]) for r in raw.get("rows", [])] + [0])
+    columns = canonical_columns(kind, header_rows, width)
+    unit = currency_unit(raw.get("title", ""), raw.get("context", []), header_rows)
+    rows = []
+    for i, r in enumerate(raw.get("rows", [])):
+        cells = list(r["cells"]) + [""] * (width - len(r["cells"]))
+        rows.append({"row_index": i, "page": r.get("page"), "row_type": row_type(cells, columns), "cells": cells})
+    mark_hierarchy(rows, columns)
+    subject_code, subject_name = subject_from(raw.get("context", []), raw.get("section", ""))
+    has_amount = any(
+        AMOUNT_RE.match(squash(c)) and squash(c) not in ("0", "0.00")
+        for r in rows
+        for c, name in zip(r["cells"], columns)
+        if name in AMOUNT_COLUMNS or name.endswith("_amount") or name.startswith(("current_", "carryover_"))
+    )
+    notes = raw.get("notes", [])
+    return {
+        **raw,
+        "table_index": table_index,
+        "table_kind": kind,
+        "currency_unit": unit,
+        "multiplier": MULTIPLIERS.get(unit or "", None),
+        "subject_code": subject_code,
+        "subject_name": subject_name,
+        "is_empty": (not has_amount) or any(w in n for n in notes for w in EMPTY_NOTES),
+        "columns": columns,
+        "rows": rows,
+    }

@@ -1,0 +1,166 @@
+"""Document metadata read from the content: fiscal year, region, department, units, document kind.
+
+Every inferred value carries its evidence, because some documents do not state the year or unit on
+every table (the Chaoyang 2023 document never prints its year in a table title).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+from .classify import CODE_NAME_RE, squash
+
+YEAR_RE = re.compile(r"(20\d{2})\s*年")
+
+
+def infer_year(pages_text: list[str], tables: list[dict[str, Any]]) -> tuple[int | None, str]:
+    for t in tables:
+        for line in t.get("context", []):
+            m = re.search(r"预算年度[:：]\s*(20\d{2})", line)
+            if m:
+                return int(m.group(1)), f"context line on p{t.get('page')}: {line.strip()}"
+    first = pages_text[0] if pages_text else ""
+    for line in first.splitlines()[:15]:
+        m = re.search(r"(20\d{2})\s*年.*预算", line)
+        if m:
+            return int(m.group(1)), f"title on p1: {line.strip()}"
+    for t in tables:
+        m = YEAR_RE.search(t.get("title", ""))
+        if m:
+            return int(m.group(1)), f"table title on p{t.get('page')}: {t['title'].strip()}"
+    counts = Counter(int(y) for text in pages_text for y in YEAR_RE.findall(text))
+    if counts:
+        year, n = counts.most_common(1)[0]
+        return year, f"most frequent year in the text ({n} mentions of {year}年); no table title states it"
+    return None, "no year found"
+
+
+def infer_doc_kind(pages_text: list[str], units: list[dict[str, Any]], has_tables: bool) -> tuple[str, str]:
+    head = squash("\n".join(pages_text[:2]))[:400]
+    if not has_tables:
+        return "narrative", "no financial tables found"
+    if "单位预算" in head and "部门预算" not in head[: head.find("单位预算")]:
+        return "unit", "title says 单位预算"
+    if "部门预算" in head:
+        return "department", "title says 部门预算"
+    n = sum(1 for u in units if not u["is_department"])
+    return ("department", f"{n} units listed") if n > 1 else ("unit", "one unit listed")
+
+
+def collect_units(tables: list[dict[str, Any]]) -> dict[str, str]:
+    """Unit codes and names printed in the tables: '201002-名称' cells, code/name column pairs, unit headings."""
+    found: dict[str, str] = {}
+
+    def add(code: str, name: str) -> None:
+        code, name = squash(code), squash(name)
+        if code.isdigit() and 3 <= len(code) <= 9 and name and not name[0].isdigit():
+            found.setdefault(code, name)
+
+    for t in tables:
+        if t.get("subject_code") and t.get("subject_name"):
+            add(t["subject_code"], t["subject_name"])
+        cols = t.get("columns", [])
+        for r in t.get("rows", []):
+            cells = dict(zip(cols, r["cells"]))
+            if "unit" in cells:
+                m = CODE_NAME_RE.match(squash(cells["unit"]))
+                if m:
+                    add(m.group(1), m.group(2))
+            if cells.get("unit_code") and cells.get("unit_name"):
+                add(cells["unit_code"], cells["unit_name"])
+    return found
+
+
+@lru_cache(maxsize=256)
+def resolve_region(name: str) -> dict[str, str] | None:
+    """Administrative division of an office name via cpca (China's division codes), e.g. 北京市东城区… → 110101."""
+    import cpca  # slow import: only when needed
+
+    df = cpca.transform([name])
+    row = df.iloc[0]
+    code = row.get("adcode")
+    if not isinstance(code, str) or not code:
+        return None
+    parts = [p for p in (row.get("省"), row.get("市"), row.get("区")) if isinstance(p, str) and p]
+    province = row.get("省") if isinstance(row.get("省"), str) else ""
+    city = row.get("市") if isinstance(row.get("市"), str) else ""
+    district = row.get("区") if isinstance(row.get("区"), str) else ""
+    if city == "市辖区":
+        city = province
+    return {
+        "region_code": code,
+        "region_name": "".join(p for p in parts if p != "市辖区"),
+        "province": province,
+        "city": city,
+        "district": district,
+    }
+
+
+def infer_metadata(file_name: str, pages_text: list[str], tables: list[dict[str, Any]]) -> dict[str, Any]:
+    evidence: dict[str, str] = {}
+    year, evidence["fiscal_year"] = infer_year(pages_text, tables)
+    codes = collect_units(tables)
+
+    dept_codes = sorted(c for c in codes if len(c) == 3)
+    unit_codes = sorted(c for c in codes if len(c) > 3)
+    if dept_codes:
+        dept_code = dept_codes[0]
+        evidence["department_code"] = f"printed as {dept_code}-{codes[dept_code]}"
+    elif unit_codes and len({c[:3] for c in unit_codes}) == 1:
+        dept_code = unit_codes[0][:3]
+        evidence["department_code"] = f"common prefix of unit codes {', '.join(unit_codes)}"
+    else:
+        dept_code = None
+        evidence["department_code"] = "not found"
+    dept_name = codes.get(dept_code or "") or _department_name_from_text(pages_text, tables)
+    if dept_code and dept_code not in codes:
+        evidence["department_name"] = "document title / 部门名称 cell"
+
+    units = []
+    if dept_code:
+        units.append({"unit_code": dept_code, "unit_name": dept_name, "is_department": True})
+    units += [{"unit_code": c, "unit_name": codes[c], "is_department": False} for c in unit_codes]
+    kind, evidence["doc_kind"] = infer_doc_kind(pages_text, units, bool(tables))
+
+    if kind == "unit" and len(unit_codes) == 1:
+        subject_code, subject_name = unit_codes[0], codes[unit_codes[0]]
+    else:
+        subject_code, subject_name = dept_code, dept_name
+
+    region = None
+    for candidate in [subject_name, dept_name, *codes.values(), *(pages_text[0].splitlines()[:10] if pages_text else [])]:
+        if candidate:
+            region = resolve_region(candidate)
+            if region:
+                evidence["region_code"] = f"division of '{candidate}'"
+                break
+    return {
+        "doc_kind": kind,
+        "fiscal_year": year,
+        **(region or {"region_code": None, "region_name": None, "province": None, "city": None, "district": None}),
+        "department_code": dept_code,
+        "department_name": dept_name,
+        "subject_code": subject_code,
+        "subject_name": subject_name,
+        "units": units,
+        "evidence": evidence,
+    }
+
+
+def _department_name_from_text(pages_text: list[str], tables: list[dict[str, Any]]) -> str | None:
+    for t in tables:
+        for r in t.get("rows", []):
+            for i, c in enumerate(r["cells"][:-1]):
+                if squash(c) in ("部门（单位）名称", "部门(单位)名称", "部门名称"):
+                    rest = [squash(x) for x in r["cells"][i + 1 :] if squash(x)]
+                    if rest:
+                        return rest[0]
+    for line in (pages_text[0].splitlines() if pages_text else [])[:10]:
+        s = squash(line)
+        m = re.search(r"(?:20\d{2}年)?(.+?(?:局|委员会|委|办公厅|办公室|办事处|中心|院|所|厅|部))(?:本级)?(?:部门|单位)?预算", s)
+        if m:
+            return m.group(1)
+    return None

@@ -1,0 +1,177 @@
+"""Turn raw files into events: scan the raw folder, extract each document, build its events.
+
+Pure of Dagster so the CLI, the assets and the tests share one way of doing it. A document that fails
+to extract becomes an ExtractionFailed event with a reason a person understands; it never stops the
+other documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import resource
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .events.store import Event
+from .extraction.classify import FINANCIAL_KINDS, MULTIPLIERS, interpret_table
+from .extraction.metadata import infer_metadata
+
+EXTRACTOR_VERSION = "0.1.0"
+FORMATS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: Path
+    document_id: str
+    format: str
+    size_bytes: int
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def scan_raw(raw_dir: Path) -> list[RawFile]:
+    """Every document file below raw_dir (recursively), identified by the sha256 of its bytes."""
+    files = []
+    for p in sorted(raw_dir.rglob("*")):
+        fmt = FORMATS.get(p.suffix.lower())
+        if fmt and p.is_file() and not p.name.startswith("."):
+            files.append(RawFile(p, sha256_file(p), fmt, p.stat().st_size))
+    return files
+
+
+def interpret_document(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Interpret every table; a table that does not state its currency takes the document's usual one."""
+    interpreted = [interpret_table(t, i) for i, t in enumerate(tables)]
+    stated = [t["currency_unit"] for t in interpreted if t["currency_unit"]]
+    default = max(set(stated), key=stated.count) if stated else None
+    for t in interpreted:
+        if not t["currency_unit"] and default:
+            t["currency_unit"] = default
+            t["multiplier"] = MULTIPLIERS[default]
+            t["currency_evidence"] = "not stated on the table; the document's usual unit"
+    return interpreted
+
+
+def extract_any(path: Path, fmt: str):
+    if fmt == "pdf":
+        from .extraction.pdf_tables import extract_pdf
+
+        return extract_pdf(path)
+    from .extraction.office_tables import extract_docx, extract_xlsx
+
+    return {"docx": extract_docx, "xlsx": extract_xlsx}[fmt](path)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document bounds: one pathological file must not take the machine down with it."""
+
+    timeout_s: float = 600.0
+    memory_mb: int = 3072
+    workers: int = max(1, min(4, os.cpu_count() or 1))
+
+
+def _child(raw: RawFile, memory_mb: int, conn) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+    try:
+        conn.send(document_events(raw))
+    except MemoryError:
+        conn.send(None)
+    finally:
+        conn.close()
+
+
+def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> dict[str, list[Event]]:
+    """Extract documents in parallel worker processes, each with a time and memory limit."""
+    ctx = multiprocessing.get_context("fork")
+    results: dict[str, list[Event]] = {}
+    pending = list(raws)
+    running: list[tuple[RawFile, multiprocessing.Process, Any, float]] = []
+    while pending or running:
+        while pending and len(running) < limits.workers:
+            raw = pending.pop(0)
+            parent, child = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(raw, limits.memory_mb, child), daemon=True)
+            proc.start()
+            child.close()
+            running.append((raw, proc, parent, time.monotonic()))
+        for item in list(running):
+            raw, proc, conn, started = item
+            reason = None
+            if conn.poll(0.05):
+                try:
+                    events = conn.recv()
+                except EOFError:
+                    events = None
+                if events is None:
+                    reason = f"out of memory: extraction needed more than {limits.memory_mb} MB"
+                else:
+                    results[raw.document_id] = events
+            elif not proc.is_alive():
+                reason = f"extraction crashed (exit code {proc.exitcode})"
+            elif time.monotonic() - started > limits.timeout_s:
+                proc.kill()
+                reason = f"timed out: extraction took longer than {limits.timeout_s:.0f} s"
+            else:
+                continue
+            if reason:
+                results[raw.document_id] = failure_events(raw, reason)
+            proc.join(timeout=5)
+            conn.close()
+            running.remove(item)
+    return results
+
+
+def _base(raw: RawFile) -> dict[str, Any]:
+    return {"file_name": raw.file_name, "format": raw.format, "size_bytes": raw.size_bytes}
+
+
+def failure_events(raw: RawFile, reason: str, detail: str = "") -> list[Event]:
+    return [
+        Event("DocumentRegistered", raw.document_id, {**_base(raw), "doc_kind": "unknown"}, EXTRACTOR_VERSION),
+        Event("ExtractionFailed", raw.document_id,
+              {"file_name": raw.file_name, "reason": reason, "detail": detail}, EXTRACTOR_VERSION),
+    ]
+
+
+def document_events(raw: RawFile) -> list[Event]:
+    """DocumentRegistered + TablesExtracted for a good document; DocumentRegistered + ExtractionFailed otherwise."""
+    base = _base(raw)
+    try:
+        doc = extract_any(raw.path, raw.format)
+        tables = interpret_document(doc.tables)
+        financial = [t for t in tables if t["table_kind"] in FINANCIAL_KINDS]
+        meta = infer_metadata(raw.file_name, doc.pages_text, financial)
+    except Exception as exc:  # noqa: BLE001 - any failure of one document is recorded, never raised
+        if isinstance(exc, MemoryError):
+            raise
+        reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
+        return failure_events(raw, reason, traceback.format_exc(limit=3)[-2000:])
+    currency = [t["currency_unit"] for t in financial if t["currency_unit"]]
+    registered = {
+        **base,
+        "page_count": doc.page_count,
+        "currency_unit": max(set(currency), key=currency.count) if currency else None,
+        **meta,
+    }
+    extracted = {"extractor_version": EXTRACTOR_VERSION, "page_count": doc.page_count, "tables": tables}
+    return [
+        Event("DocumentRegistered", raw.document_id, registered, EXTRACTOR_VERSION),
+        Event("TablesExtracted", raw.document_id, extracted, EXTRACTOR_VERSION),
+    ]

@@ -1,0 +1,43 @@
+"""Where things live. Every path can be overridden by an environment variable; the CLI sets them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_DIR = REPO_ROOT / "dbt"
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+
+@dataclass(frozen=True)
+class Paths:
+    raw_dir: Path
+    warehouse: Path  # the published file BI tools open
+
+    @property
+    def events_db(self) -> Path:
+        return self.warehouse.parent / "events.duckdb"
+
+    @property
+    def build_db(self) -> Path:
+        # Builds write here; the finished file is then published atomically over `warehouse`.
+        return self.warehouse.parent / "build" / self.warehouse.name
+
+    @property
+    def gx_dir(self) -> Path:
+        return self.warehouse.parent / "gx"
+
+    def export_env(self) -> None:
+        """dbt's profiles.yml reads these."""
+        os.environ["BUDGETWH_EVENTS_DB"] = str(self.events_db)
+        os.environ["BUDGETWH_BUILD_DB"] = str(self.build_db)
+
+
+def current_paths() -> Paths:
+    return Paths(
+        raw_dir=Path(os.environ.get("BUDGETWH_RAW_DIR", REPO_ROOT / "raw")).resolve(),
+        warehouse=Path(os.environ.get("BUDGETWH_WAREHOUSE", REPO_ROOT / "warehouse" / "budget.duckdb")).resolve(),
+    )

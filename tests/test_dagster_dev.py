@@ -1,0 +1,116 @@
+"""`dagster dev` from the repo root serves the asset graph, and a full materialization launched through its
+GraphQL API (what "Materialize all" in the UI does) succeeds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import REPO, SAMPLES
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def graphql(port: int, query: str, variables: dict | None = None) -> dict:
+    r = requests.post(f"http://127.0.0.1:{port}/graphql", json={"query": query, "variables": variables or {}},
+                      timeout=60)
+    r.raise_for_status()
+    body = r.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+@pytest.fixture(scope="module")
+def dagster_dev(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("dagster")
+    port = free_port()
+    bindir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(tmp),
+        "BUDGETWH_RAW_DIR": str(SAMPLES),
+        "BUDGETWH_WAREHOUSE": str(tmp / "wh" / "budget.duckdb"),
+        "PATH": f"{bindir}:{os.environ.get('PATH', '')}",
+    }
+    log = open(tmp / "dagster.log", "w")
+    proc = subprocess.Popen(
+        [str(bindir / "dagster"), "dev", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so the webserver, daemon and code server all stop
+    )
+    try:
+        deadline = time.time() + 180
+        while True:
+            try:
+                data = graphql(port, "{ assetNodes { assetKey { path } } }")
+                if data["assetNodes"]:
+                    break
+            except (requests.ConnectionError, AssertionError, requests.HTTPError):
+                pass
+            assert proc.poll() is None, (tmp / "dagster.log").read_text()[-3000:]
+            assert time.time() < deadline, (tmp / "dagster.log").read_text()[-3000:]
+            time.sleep(2)
+        yield port, tmp
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+LINEAGE = """{ assetNodes { assetKey { path } groupName description
+  dependencyKeys { path } assetChecksOrError { ... on AssetChecks { checks { name } } } } }"""
+
+
+def test_asset_graph_is_connected_from_documents_to_checks(dagster_dev):
+    port, _ = dagster_dev
+    nodes = {"/".join(n["assetKey"]["path"]): n for n in graphql(port, LINEAGE)["assetNodes"]}
+
+    def upstream(key: str) -> set[str]:
+        seen, todo = set(), [key]
+        while todo:
+            for dep in nodes[todo.pop()]["dependencyKeys"]:
+                k = "/".join(dep["path"])
+                if k not in seen:
+                    seen.add(k)
+                    todo.append(k)
+        return seen
+
+    assert {"raw_documents", "extracted_documents", "event_store/events"} <= upstream("fact_expenditure")
+    assert "fact_expenditure" in upstream("published_warehouse") | upstream("check_results")
+    checks = {c["name"] for c in nodes["fact_expenditure"]["assetChecksOrError"]["checks"]}
+    assert "line_total_equals_basic_plus_project" in checks
+    assert all(n["description"] for k, n in nodes.items() if not k.startswith("stg_"))
+
+
+def test_materialize_all_succeeds(dagster_dev):
+    from dagster_graphql import DagsterGraphQLClient
+
+    port, tmp = dagster_dev
+    client = DagsterGraphQLClient("127.0.0.1", port_number=port)
+    run_id = client.submit_job_execution("__ASSET_JOB", repository_location_name="budget_warehouse",
+                                         repository_name="__repository__")
+    deadline = time.time() + 1200
+    status = None
+    while time.time() < deadline:
+        status = client.get_run_status(run_id).value
+        if status in ("SUCCESS", "FAILURE", "CANCELED"):
+            break
+        time.sleep(3)
+    assert status == "SUCCESS", (tmp / "dagster.log").read_text()[-4000:]
+    assert (tmp / "wh" / "budget.duckdb").exists()
