@@ -20,6 +20,7 @@ from typing import Any
 from .events.store import Event
 from .extraction.classify import FINANCIAL_KINDS, MULTIPLIERS, interpret_table
 from .extraction.metadata import infer_metadata
+from .extraction.narrative import narrative_claims
 
 EXTRACTOR_VERSION = "0.1.0"
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}
@@ -170,7 +171,12 @@ def document_events(raw: RawFile) -> list[Event]:
         "currency_unit": max(set(currency), key=currency.count) if currency else None,
         **meta,
     }
-    extracted = {"extractor_version": EXTRACTOR_VERSION, "page_count": doc.page_count, "tables": tables}
+    extracted = {
+        "extractor_version": EXTRACTOR_VERSION,
+        "page_count": doc.page_count,
+        "tables": tables,
+        "narrative_claims": narrative_claims(doc.pages_text),
+    }
     return [
         Event("DocumentRegistered", raw.document_id, registered, EXTRACTOR_VERSION),
         Event("TablesExtracted", raw.document_id, extracted, EXTRACTOR_VERSION),

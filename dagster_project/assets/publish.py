@@ -19,6 +19,26 @@ SUMMARY_SQL = {
 }
 
 
+MARTS_FOR_EXPORT_SQL = """select table_name from information_schema.tables
+    where table_schema = 'main' and (table_name like 'fact_%' or table_name like 'dim_%' or table_name like 'mart_%'
+          or table_name in ('check_results', 'events'))"""
+
+
+def export_parquet(db_path, out_dir) -> list[str]:
+    """Every mart as Parquet for engines other than DuckDB (written beside the published file)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(MARTS_FOR_EXPORT_SQL).fetchall()]
+        for name in names:
+            tmp = out_dir / f".{name}.parquet.tmp"
+            con.execute(f"copy (select * from {name}) to '{tmp}' (format parquet)")
+            os.replace(tmp, out_dir / f"{name}.parquet")
+        return names
+    finally:
+        con.close()
+
+
 def summarize(db_path) -> dict[str, int]:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
@@ -42,5 +62,9 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, paths.warehouse)
+    exported = export_parquet(paths.warehouse, paths.warehouse.parent / "parquet")
     summary = summarize(paths.warehouse)
-    return MaterializeResult(metadata={"path": str(paths.warehouse), **summary})
+    context.log.info(f"published {paths.warehouse}: {summary}")
+    return MaterializeResult(
+        metadata={"path": str(paths.warehouse), "parquet_tables": len(exported), **summary}
+    )

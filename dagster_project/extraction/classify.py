@@ -15,6 +15,7 @@ KIND_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("overall_performance", ("整体", "绩效")),
     ("project_performance", ("绩效",)),
     ("three_public", ("三公",)),
+    ("operating_costs", ("机关运行经费",)),
     ("procurement", ("政府采购",)),
     ("purchased_services", ("购买服务",)),
     ("gov_fund_expenditure", ("政府性基金",)),
@@ -31,16 +32,13 @@ KIND_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("gpb_basic_expenditure", ("基本支出",)),
     ("gpb_expenditure_econ", ("一般公共预算", "经济分类")),
     ("gpb_expenditure", ("一般公共预算", "支出")),
+    ("fiscal_expenditure", ("财政拨款支出",)),
     ("expenditure_summary", ("支出", "总表")),
     ("expenditure_summary", ("支出预算表",)),
     ("fixed_assets", ("固定资产",)),
 ]
 
-FINANCIAL_KINDS = {kind for kind, _ in KIND_RULES} - {
-    "overall_performance",
-    "project_performance",
-    "fixed_assets",
-}
+FINANCIAL_KINDS = {kind for kind, _ in KIND_RULES} - {"overall_performance", "project_performance", "fixed_assets"}
 
 _SPACES = re.compile(r"[\s\u3000]+")
 AMOUNT_RE = re.compile(r"^-?\(?[\d,]+(\.\d+)?\)?$")
@@ -121,6 +119,16 @@ LABELS: dict[str, str] = {
     "预算金额": "amount",
     "项目金额": "amount",
     "备注": "remark",
+    "年度": "year",
+    "“三公”经费财政拨款预算总额": "total",
+    "“三公”经费预算总额": "total",
+    "因公出国（境）费用": "travel_abroad",
+    "因公出国（境）费": "travel_abroad",
+    "公务接待费": "reception",
+    "公务用车购置及运行维护费": "vehicles",
+    "公务用车购置费": "vehicle_purchase",
+    "公务用车运行维护费": "vehicle_operation",
+    "服务领域": "service_field",
 }
 
 # Labels inside a parent group (本年收入 / 上年结转结余 …) of income-like tables.
@@ -270,6 +278,11 @@ AMOUNT_COLUMNS = {
     "remit_upper",
     "subsidy_subordinate",
     "amount",
+    "travel_abroad",
+    "reception",
+    "vehicles",
+    "vehicle_purchase",
+    "vehicle_operation",
 }
 
 HIERARCHY_CODE_COLUMNS = ("function_code", "function", "econ_dept_code")

@@ -38,7 +38,22 @@ def infer_year(pages_text: list[str], tables: list[dict[str, Any]]) -> tuple[int
     return None, "no year found"
 
 
-def infer_doc_kind(pages_text: list[str], units: list[dict[str, Any]], has_tables: bool) -> tuple[str, str]:
+DEPT_LINE_RE = re.compile(r"(?:编制部门|预算主管部门|主管部门|部门名称|部门)[:：]\s*([^\s:：]+?)(?:单位[:：].*)?$")
+
+
+def department_from_context(pages_text: list[str], tables: list[dict[str, Any]]) -> tuple[str | None, str]:
+    """'部门：江苏省政协办公厅 单位：万元' / '编制部门：…' lines name the department."""
+    lines = [ln for t in tables for ln in t.get("context", [])] + (pages_text[0].splitlines()[:10] if pages_text else [])
+    for line in lines:
+        for part in re.split(r"\s{2,}|\s(?=单位[:：])", line.strip()):
+            m = DEPT_LINE_RE.search(squash(part))
+            if m and len(m.group(1)) >= 4:
+                return m.group(1), f"'{line.strip()}'"
+    return None, ""
+
+
+def infer_doc_kind(pages_text: list[str], units: list[dict[str, Any]], has_tables: bool,
+                   named_department: bool = False) -> tuple[str, str]:
     head = squash("\n".join(pages_text[:2]))[:400]
     if not has_tables:
         return "narrative", "no financial tables found"
@@ -46,6 +61,8 @@ def infer_doc_kind(pages_text: list[str], units: list[dict[str, Any]], has_table
         return "unit", "title says 单位预算"
     if "部门预算" in head:
         return "department", "title says 部门预算"
+    if named_department:
+        return "department", "tables are headed 部门：…"
     n = sum(1 for u in units if not u["is_department"])
     return ("department", f"{n} units listed") if n > 1 else ("unit", "one unit listed")
 
@@ -115,15 +132,20 @@ def infer_metadata(file_name: str, pages_text: list[str], tables: list[dict[str,
     else:
         dept_code = None
         evidence["department_code"] = "not found"
-    dept_name = codes.get(dept_code or "") or _department_name_from_text(pages_text, tables)
+    context_name, context_evidence = department_from_context(pages_text, tables)
+    dept_name = codes.get(dept_code or "") or context_name or _department_name_from_text(pages_text, tables)
     if dept_code and dept_code not in codes:
-        evidence["department_name"] = "document title / 部门名称 cell"
+        evidence["department_name"] = context_evidence or "document title / 部门名称 cell"
+    if not dept_code and dept_name:
+        # Some offices print no unit codes at all: the name stands in as the code, so keys stay readable.
+        dept_code = dept_name
+        evidence["department_code"] = f"no code printed; the department name stands in ({context_evidence})"
 
     units = []
     if dept_code:
         units.append({"unit_code": dept_code, "unit_name": dept_name, "is_department": True})
     units += [{"unit_code": c, "unit_name": codes[c], "is_department": False} for c in unit_codes]
-    kind, evidence["doc_kind"] = infer_doc_kind(pages_text, units, bool(tables))
+    kind, evidence["doc_kind"] = infer_doc_kind(pages_text, units, bool(tables), bool(context_name))
 
     if kind == "unit" and len(unit_codes) == 1:
         subject_code, subject_name = unit_codes[0], codes[unit_codes[0]]

@@ -49,13 +49,13 @@ def check_zip(path: Path) -> None:
 
 def is_body_row(cells: list[str]) -> bool:
     """The first body row carries an amount, a classification code or a total label (合计/总计)."""
-    squashed = [squash(c) for c in cells]
-    if squashed and squashed[0] == "栏次":
+    squashed = [c for c in (squash(c) for c in cells) if c]
+    if not squashed or squashed[0] == "栏次":
         return False
+    if squashed[0] in ("合计", "总计"):  # a total row, not the 合计 column label
+        return True
     for c in squashed:
-        if not c:
-            continue
-        if CODE_NAME_RE.match(c) or (CODE_RE.match(c) and len(c) >= 3) or c in ("合计", "总计"):
+        if CODE_NAME_RE.match(c) or (CODE_RE.match(c) and len(c) >= 3):
             return True
         if AMOUNT_RE.match(c) and ("." in c or "," in c):
             return True
@@ -124,9 +124,9 @@ def extract_docx(path: Path) -> OfficeDocument:
                 cells = []
                 for cell in row.cells:
                     # A merged cell is returned once per grid position: keep its text at the first one.
-                    key = id(cell._tc)
-                    cells.append("" if key in seen else _clean(cell.text))
-                    seen.add(key)
+                    # (the set keeps the elements alive, so lxml hands back the same proxy objects)
+                    cells.append("" if cell._tc in seen else _clean(cell.text))
+                    seen.add(cell._tc)
                 grid.append(cells)
             flow.append(("table", grid))
     lines, tables = _tables_from_flow(flow)
@@ -143,8 +143,8 @@ def extract_xlsx(path: Path) -> OfficeDocument:
         flow: list[tuple[str, Any]] = []
         grid: list[list[str]] = []
         width = ws.max_column
-        for row in ws.iter_rows(values_only=True):
-            cells = [_format_cell(v) for v in row][:width]
+        for row in ws.iter_rows():
+            cells = [_format_cell(c.value, c.number_format) for c in row][:width]
             filled = [c for c in cells if c]
             if grid and len(filled) == 1 and not _ends_table(filled[0]):
                 grid.append(cells)  # a row with only a label (收支总表's empty lines) stays in the table
@@ -168,9 +168,12 @@ def _ends_table(text: str) -> bool:
     return bool(TITLE_RE.search(text) or re.search(r"不涉及|空表|^注[:：]", text) or len(text) > 60)
 
 
-def _format_cell(v: Any) -> str:
+def _format_cell(v: Any, number_format: str = "General") -> str:
+    """The cell as printed: numbers keep the decimals their format shows (amounts are published with two)."""
     if v is None:
         return ""
-    if isinstance(v, float):
-        return f"{v:,.2f}"
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        if "0.00" in number_format or (isinstance(v, float) and not v.is_integer()):
+            return f"{v:,.2f}" if "," in number_format or "#" in number_format else f"{v:.2f}"
+        return str(int(v)) if float(v).is_integer() else str(v)
     return _clean(str(v))

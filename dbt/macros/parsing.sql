@@ -1,0 +1,19 @@
+{# Amount text as printed → decimal: thousands separators, spaces and HTML tags dropped; blank and "-" → null. #}
+{% macro parse_amount(text) -%}
+try_cast(nullif(regexp_replace(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '[,，\s]', '', 'g'), '') as decimal(24, 6))
+{%- endmacro %}
+
+{# Leading classification code of "2101501-行政运行", "201002~名称", "204 06 07" → digits only. #}
+{% macro leading_code(text) -%}
+nullif(regexp_replace(regexp_extract(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*([0-9][0-9\s]*[0-9]|[0-9])', 1), '\s', '', 'g'), '')
+{%- endmacro %}
+
+{# Name part of "2101501-行政运行" (the whole text when there is no code). #}
+{% macro trailing_name(text) -%}
+nullif(trim(regexp_replace(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*[0-9][0-9\s]*\s*[-~－—]?\s*', '')), '')
+{%- endmacro %}
+
+{# Events known at the as-of time (all events when as_of is not set). #}
+{% macro as_of_filter(column) -%}
+{%- if var('as_of') -%} {{ column }} <= cast('{{ var("as_of") }}' as timestamp) {%- else -%} true {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,62 @@
+-- Long format: one row per extracted cell, typed. A CellCorrected event replaces the printed text of its
+-- cell (the newest correction wins) and is named in correction_event_id.
+with rows as (
+    select
+        t.document_id,
+        t.table_index,
+        t.table_kind,
+        t.multiplier,
+        t.subject_code,
+        t.columns,
+        t.extraction_event_id,
+        cast(json_extract_string(r.row, '$.row_index') as integer) as row_index,
+        cast(json_extract_string(r.row, '$.page') as integer) as page,
+        json_extract_string(r.row, '$.row_type') as row_type,
+        json_extract_string(r.row, '$.cells[*]') as cells
+    from {{ ref('int_tables') }} as t, unnest(cast(json_extract(t.table_rows, '$[*]') as json[])) as r(row)
+),
+
+cells as (
+    select
+        document_id, table_index, table_kind, multiplier, subject_code, extraction_event_id,
+        row_index, page, row_type,
+        unnest(columns) as column_name,
+        unnest(cells) as printed_text
+    from rows
+),
+
+corrections as (
+    select * from {{ ref('stg_cell_corrections') }}
+    qualify row_number() over (
+        partition by document_id, table_index, row_index, column_name order by recorded_at desc, event_id
+    ) = 1
+),
+
+typed as (
+    select
+        c.document_id,
+        c.table_index,
+        c.table_kind,
+        c.row_index,
+        c.page,
+        c.row_type,
+        c.column_name,
+        c.printed_text,
+        coalesce(k.corrected_text, c.printed_text) as raw_text,
+        k.event_id as correction_event_id,
+        c.multiplier,
+        c.subject_code,
+        c.extraction_event_id
+    from cells c
+    left join corrections k
+        on k.document_id = c.document_id and k.table_index = c.table_index
+        and k.row_index = c.row_index and k.column_name = c.column_name
+    where c.column_name is not null
+)
+
+select
+    *,
+    cast({{ parse_amount('raw_text') }} * coalesce(multiplier, 1) as decimal(20, 2)) as amount_yuan,
+    {{ leading_code('raw_text') }} as code,
+    {{ trailing_name('raw_text') }} as name
+from typed
