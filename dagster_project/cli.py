@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import redirect_stdout
 from pathlib import Path
 
 from .settings import REPO_ROOT
@@ -30,17 +31,26 @@ def cmd_build(args: argparse.Namespace) -> int:
     paths = current_paths()
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     job = defs.resolve_implicit_global_asset_job_def()
-    with DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    log_path = paths.warehouse.parent / "logs" / "build.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"building {paths.warehouse} from {paths.raw_dir} (log: {log_path})", flush=True)
+    # dbt's and Dagster's step output goes to the log file; the terminal gets the summary.
+    with DagsterInstance.ephemeral() as instance, open(log_path, "w") as log, redirect_stdout(log):
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
     failed_steps = [e.step_key for e in result.all_events if e.is_step_failure]
     check_failures = [
-        e.event_specific_data.asset_check_evaluation
+        e.event_specific_data
         for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION"
-        and not e.event_specific_data.asset_check_evaluation.passed
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
     ]
     if failed_steps:
-        print(f"budgetwh build FAILED in: {', '.join(failed_steps)}", file=sys.stderr)
+        tail = "".join(log_path.read_text(errors="replace").splitlines(keepends=True)[-40:])
+        print(f"{tail}\nbudgetwh build FAILED in: {', '.join(failed_steps)} (full log: {log_path})",
+              file=sys.stderr)
         return 1
     s = summarize(paths.warehouse)
     print(f"warehouse: {paths.warehouse}")

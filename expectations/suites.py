@@ -8,7 +8,6 @@ the rule). GX decides pass/fail per row; this module turns its verdict into `che
 from __future__ import annotations
 
 import logging
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +17,6 @@ import pandas as pd
 from .identities import IDENTITIES, Identity
 
 DECIMALS = 2  # budget tables publish amounts with two decimals in both 元 and 万元
-os.environ.setdefault("TQDM_DISABLE", "1")  # GX progress bars would flood the logs
 
 CHECK_RESULTS_COLUMNS = [
     "checked_at", "document_id", "identity", "severity", "status", "table_kind", "table_index", "page",
@@ -73,8 +71,10 @@ def validate(df: pd.DataFrame, identity: Identity, context=None) -> tuple[pd.Dat
 def run_all(db_path: Path) -> pd.DataFrame:
     """Validate every identity on the built warehouse and return the check_results rows."""
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # they would flood the logs
     now = datetime.now(UTC).replace(tzinfo=None)
     frames = []
     con = duckdb.connect(str(db_path), read_only=True)

@@ -1,6 +1,5 @@
 """Accounting identities (Great Expectations suites in expectations/) as a results table and asset checks."""
 
-from __future__ import annotations
 
 import duckdb
 from dagster import (

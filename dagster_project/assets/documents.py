@@ -1,6 +1,5 @@
 """Raw documents → extraction → the append-only event store."""
 
-from __future__ import annotations
 
 from collections import Counter
 

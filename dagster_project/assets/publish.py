@@ -1,6 +1,5 @@
 """Publish the finished warehouse atomically, so BI tools never see a half-built file."""
 
-from __future__ import annotations
 
 import os
 import shutil
