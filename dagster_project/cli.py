@@ -124,6 +124,15 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trace(args: argparse.Namespace) -> int:
+    _set_paths(args)
+    from .settings import current_paths
+    from .trace import trace
+
+    print(trace(current_paths().warehouse, args.document, args.unit, args.year, args.code, args.table, args.row))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="budgetwh", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -157,6 +166,15 @@ def main(argv: list[str] | None = None) -> int:
     status = sub.add_parser("status", help="per-document extraction status from the event log")
     status.add_argument("--warehouse", default=None)
     status.set_defaults(func=cmd_status)
+    tr = sub.add_parser("trace", help="where a fact_expenditure number comes from: file, page, row, models, checks")
+    tr.add_argument("--document", help="document id prefix")
+    tr.add_argument("--table", type=int)
+    tr.add_argument("--row", type=int)
+    tr.add_argument("--unit", help="unit code or unit_key")
+    tr.add_argument("--year", type=int)
+    tr.add_argument("--code", help="function code (7 digits)")
+    tr.add_argument("--warehouse", default=None)
+    tr.set_defaults(func=cmd_trace)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -77,6 +77,11 @@ LABELS: dict[str, str] = {
     "支出功能分类科目": "function",
     "功能分类科目": "function",
     "科目编码": "function_code",
+    "功能科目代码": "function_code",
+    "功能分类科目编码": "function_code",
+    "功能分类科目名称": "function_name",
+    "经济分类科目名称": "econ_dept_name",
+    "部门预算经济分类科目编码": "econ_dept_code",
     "功能科目编码": "function_code",
     "科目名称": "function_name",
     "功能科目名称": "function_name",
@@ -173,7 +178,7 @@ def header_paths(header_rows: list[list[str]], width: int) -> list[list[str]]:
         before = [list(p) for p in paths]
         for j in range(width):
             label = row[j]
-            if not label and r + 1 < len(rows) and rows[r + 1][j]:
+            if not label and any(lower[j] for lower in rows[r + 1 :]):
                 # Column j is split below: inherit the spanning label from the left, within the same group.
                 k = j - 1
                 while k >= 0 and not row[k]:
@@ -230,10 +235,11 @@ def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
     for label, name in LABELS.items():
         if leaf == label:
             return name
-    for label, name in LABELS.items():
-        if len(label) >= 4 and label in leaf:
-            return name
-    return None
+    if leaf in ("类", "款", "项") and any("编码" in p or "代码" in p for p in path[:-1]):
+        scheme = "econ" if any("经济" in p for p in path[:-1]) else "function"
+        return f"{scheme}_code_part_{'类款项'.index(leaf)}"
+    matches = [label for label in LABELS if len(label) >= 4 and label in leaf]
+    return LABELS[max(matches, key=len)] if matches else None
 
 
 def _two_sided_name(joined: str, leaf: str, earlier: list[str]) -> str:
@@ -338,16 +344,29 @@ def subject_from(context: list[str], section: str) -> tuple[str | None, str | No
 EMPTY_NOTES = ("不涉及", "空表", "无此项", "本表无数据")
 
 
+def join_code_parts(columns: list[str], cells: list[str]) -> tuple[list[str], list[str]]:
+    """Codes printed as separate 类 | 款 | 项 columns (Shanghai) get one combined code column appended;
+    the printed columns stay as they are."""
+    for scheme in ("function", "econ"):
+        parts = [i for i, c in enumerate(columns) if c.startswith(f"{scheme}_code_part_")]
+        if parts and f"{scheme}_code" not in columns:
+            code = "".join(squash(cells[i]) for i in parts if i < len(cells))
+            target = "function_code" if scheme == "function" else "econ_dept_code"
+            columns, cells = [*columns, target], [*cells, code]
+    return columns, cells
+
+
 def interpret_table(raw: dict[str, Any], table_index: int) -> dict[str, Any]:
     """RawTable → InterpretedTable (see docs/architecture.md)."""
     kind = table_kind(raw.get("title", ""))
     header_rows = raw.get("header_rows") or []
     width = max([len(r) for r in header_rows] + [len(r["cells"]) for r in raw.get("rows", [])] + [0])
-    columns = canonical_columns(kind, header_rows, width)
+    printed_columns = canonical_columns(kind, header_rows, width)
+    columns = join_code_parts(printed_columns, [""] * width)[0]
     unit = currency_unit(raw.get("title", ""), raw.get("context", []), header_rows)
     rows = []
     for i, r in enumerate(raw.get("rows", [])):
-        cells = list(r["cells"]) + [""] * (width - len(r["cells"]))
+        cells = join_code_parts(printed_columns, list(r["cells"]) + [""] * (width - len(r["cells"])))[1]
         rows.append({"row_index": i, "page": r.get("page"), "row_type": row_type(cells, columns), "cells": cells})
     mark_hierarchy(rows, columns)
     subject_code, subject_name = subject_from(raw.get("context", []), raw.get("section", ""))

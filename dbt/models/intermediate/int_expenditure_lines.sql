@@ -2,16 +2,18 @@
 --   1. 支出总表 (expenditure_summary) rows with 7-digit function codes (Beijing 03表: function × economic
 --      class; Hebei 支出总表: 项 rows only, 类/款 rows are 'group'). When a document has per-unit parts
 --      (Hebei), the unit parts are used and the department part, which restates their sum, is not.
---   2. otherwise 一般公共预算支出表 (gpb_expenditure) rows (Xi'an 表5, whose 表3 carries no lines).
+--   2. otherwise 财政拨款支出表 (fiscal_expenditure, Jiangsu 公开05表),
+--   3. otherwise 一般公共预算支出表 (gpb_expenditure) rows (Xi'an 表5, whose 表3 carries no lines).
 with docs as (select * from {{ ref('int_documents') }}),
 
 candidates as (
     select r.*, d.department_code, d.subject_code as doc_subject,
-        case r.table_kind when 'expenditure_summary' then 1 else 2 end as source_rank,
+        case r.table_kind when 'expenditure_summary' then 1 when 'fiscal_expenditure' then 2 else 3 end
+            as source_rank,
         r.subject_code is not null and r.subject_code <> coalesce(d.department_code, '') as unit_part
     from {{ ref('int_table_rows') }} r
     join docs d using (document_id)
-    where r.table_kind in ('expenditure_summary', 'gpb_expenditure')
+    where r.table_kind in ('expenditure_summary', 'fiscal_expenditure', 'gpb_expenditure')
       and r.row_type = 'data'
       and length(r.function_code) = 7
 ),

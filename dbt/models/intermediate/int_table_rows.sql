@@ -40,7 +40,11 @@ select
         max(name) filter (where column_name = 'unit' and code is not null),
         max(raw_text) filter (where column_name = 'unit_name')
     ) as unit_name,
-    max(amount_yuan) filter (where column_name = 'total') as total_yuan,
+    -- tables with a single amount column (金额) state the line's total there
+    coalesce(
+        max(amount_yuan) filter (where column_name = 'total'),
+        max(amount_yuan) filter (where column_name = 'amount')
+    ) as total_yuan,
     max(amount_yuan) filter (where column_name = 'basic') as basic_yuan,
     max(amount_yuan) filter (where column_name = 'project') as project_yuan,
     max(amount_yuan) filter (where column_name = 'personnel') as personnel_yuan,
