@@ -35,16 +35,20 @@ def identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pd.Dat
     return df
 
 
-def validate(df: pd.DataFrame, identity: Identity, context=None) -> tuple[pd.DataFrame, dict]:
-    """Run the identity's GX suite on df; returns df with a `status` column and the GX result as a dict."""
+def validate(df: pd.DataFrame, identity: Identity, context) -> tuple[pd.DataFrame, dict]:
+    """Run the identity's GX suite on df; returns df with a `status` column and a summary.
+
+    Results are stored in the GX context, so Data Docs can be built from them afterwards.
+    """
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    context = context or gx.get_context(mode="ephemeral")
     source = context.data_sources.add_or_update_pandas(name="budget_warehouse")
-    asset = source.add_dataframe_asset(name=identity.name)
-    batch = asset.add_batch_definition_whole_dataframe("all_rows").get_batch(batch_parameters={"dataframe": df})
+    asset = next((a for a in source.assets if a.name == identity.name), None) or source.add_dataframe_asset(
+        name=identity.name
+    )
+    batch_definition = next((b for b in asset.batch_definitions if b.name == "all_rows"), None)
+    batch_definition = batch_definition or asset.add_batch_definition_whole_dataframe("all_rows")
     suite = context.suites.add_or_update(gx.ExpectationSuite(name=identity.name))
     suite.add_expectation(
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -52,10 +56,15 @@ def validate(df: pd.DataFrame, identity: Identity, context=None) -> tuple[pd.Dat
             meta={"identity": identity.description, "severity": identity.severity},
         )
     )
+    suite.save()
     if df.empty:
         return df.assign(status=pd.Series(dtype=str)), {"success": True, "evaluated": 0}
-    result = batch.validate(
-        suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=identity.name, data=batch_definition, suite=suite)
+    )
+    result = definition.run(
+        batch_parameters={"dataframe": df},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]},
     )
     failed: set[int] = set()
     for r in result.results:
@@ -68,13 +77,29 @@ def validate(df: pd.DataFrame, identity: Identity, context=None) -> tuple[pd.Dat
     return df.assign(status=status), {"success": bool(result.success), "evaluated": len(df)}
 
 
-def run_all(db_path: Path) -> pd.DataFrame:
-    """Validate every identity on the built warehouse and return the check_results rows."""
+def gx_context(gx_dir: Path | None):
+    """A file context under gx_dir (validation results + Data Docs), or an ephemeral one."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="file", project_root_dir=str(gx_dir)) if gx_dir else gx.get_context(
+        mode="ephemeral"
+    )
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # they would flood the logs
+    return context
+
+
+def data_docs_index(gx_dir: Path) -> Path:
+    return gx_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def run_all(db_path: Path, gx_dir: Path | None = None) -> pd.DataFrame:
+    """Validate every identity on the built warehouse and return the check_results rows.
+
+    With gx_dir, GX also writes its validation results and Data Docs (HTML) there.
+    """
+    context = gx_context(gx_dir)
     now = datetime.now(UTC).replace(tzinfo=None)
     frames = []
     con = duckdb.connect(str(db_path), read_only=True)
@@ -107,6 +132,8 @@ def run_all(db_path: Path) -> pd.DataFrame:
             )
     finally:
         con.close()
+    if gx_dir:
+        context.build_data_docs()
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHECK_RESULTS_COLUMNS)
 
 

@@ -15,7 +15,7 @@ from dagster import (
 )
 
 from expectations.identities import IDENTITIES
-from expectations.suites import run_all, write_check_results
+from expectations.suites import data_docs_index, run_all, write_check_results
 
 from ..resources import WarehouseResource
 
@@ -31,10 +31,17 @@ MART_KEYS = {i.asset for i in IDENTITIES}
     "evaluated place in the warehouse table `check_results` (pass / pass_within_tolerance / fail).",
 )
 def check_results(context: AssetExecutionContext, warehouse: WarehouseResource) -> None:
-    results = run_all(warehouse.paths.build_db)
-    write_check_results(warehouse.paths.build_db, results)
+    with warehouse.store.lock():
+        results = run_all(warehouse.paths.build_db, warehouse.paths.gx_dir)
+        write_check_results(warehouse.paths.build_db, results)
     counts = results.groupby("status").size().to_dict() if len(results) else {}
-    context.add_output_metadata({"rows": len(results), **{f"status_{k}": int(v) for k, v in counts.items()}})
+    context.add_output_metadata(
+        {
+            "rows": len(results),
+            **{f"status_{k}": int(v) for k, v in counts.items()},
+            "data_docs": MetadataValue.url(data_docs_index(warehouse.paths.gx_dir).as_uri()),
+        }
+    )
 
 
 @multi_asset_check(
@@ -50,36 +57,42 @@ def check_results(context: AssetExecutionContext, warehouse: WarehouseResource) 
     can_subset=True,
 )
 def identity_checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
-    con = duckdb.connect(str(warehouse.paths.build_db), read_only=True)
-    try:
-        for identity in IDENTITIES:
-            key = context.selected_asset_check_keys
-            if not any(k.name == identity.name for k in key):
-                continue
-            rows = con.execute(
-                """select document_id, status, table_kind, page, item, expected_yuan, actual_yuan,
-                          difference_yuan, tolerance_yuan
-                   from check_results where identity = ? order by status, document_id""",
-                [identity.name],
-            ).fetchall()
-            failed = [r for r in rows if r[1] == "fail"]
-            within = sum(r[1] == "pass_within_tolerance" for r in rows)
-            table = "| document | table | page | item | expected | actual | difference | tolerance |\n|---|---|---|---|---|---|---|---|\n"
-            table += "\n".join(
-                f"| {r[0][:12]} | {r[2]} | {r[3]} | {r[4]} | {r[5]:,.2f} | {r[6]:,.2f} | {r[7]:,.2f} | {r[8]:,.2f} |"
-                for r in failed[:50]
-            )
-            yield AssetCheckResult(
-                check_name=identity.name,
-                asset_key=AssetKey(identity.asset),
-                passed=not failed,
-                severity=AssetCheckSeverity.ERROR if identity.severity == "ERROR" else AssetCheckSeverity.WARN,
-                metadata={
-                    "evaluated": len(rows),
-                    "failed": len(failed),
-                    "passed_within_tolerance": within,
-                    "failures": MetadataValue.md(table if failed else "none"),
-                },
-            )
-    finally:
-        con.close()
+    with warehouse.store.lock():
+        con = duckdb.connect(str(warehouse.paths.build_db), read_only=True)
+        try:
+            rows_by_identity = {
+                i.name: con.execute(
+                    """select document_id, status, table_kind, page, item, expected_yuan, actual_yuan,
+                              difference_yuan, tolerance_yuan
+                       from check_results where identity = ? order by status, document_id""",
+                    [i.name],
+                ).fetchall()
+                for i in IDENTITIES
+            }
+        finally:
+            con.close()
+    selected = {k.name for k in context.selected_asset_check_keys}
+    for identity in IDENTITIES:
+        if identity.name not in selected:
+            continue
+        rows = rows_by_identity[identity.name]
+        failed = [r for r in rows if r[1] == "fail"]
+        within = sum(r[1] == "pass_within_tolerance" for r in rows)
+        table = "| document | table | page | item | expected | actual | difference | tolerance |\n|---|---|---|---|---|---|---|---|\n"
+        table += "\n".join(
+            f"| {r[0][:12]} | {r[2]} | {r[3]} | {r[4]} | {r[5]:,.2f} | {r[6]:,.2f} | {r[7]:,.2f} | {r[8]:,.2f} |"
+            for r in failed[:50]
+        )
+        yield AssetCheckResult(
+            check_name=identity.name,
+            asset_key=AssetKey(identity.asset),
+            passed=not failed,
+            severity=AssetCheckSeverity.ERROR if identity.severity == "ERROR" else AssetCheckSeverity.WARN,
+            metadata={
+                "evaluated": len(rows),
+                "failed": len(failed),
+                "passed_within_tolerance": within,
+                "failures": MetadataValue.md(table if failed else "none"),
+                "data_docs": MetadataValue.url(data_docs_index(warehouse.paths.gx_dir).as_uri()),
+            },
+        )

@@ -46,7 +46,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     args = ["build"]
     if os.environ.get("BUDGETWH_AS_OF"):
         args += ["--vars", json.dumps({"as_of": os.environ["BUDGETWH_AS_OF"]})]
-    yield from dbt.cli(args, context=context).stream()
+    with warehouse.store.lock():  # dbt reads the event store and writes the build file
+        yield from dbt.cli(args, context=context).stream()
 
 
 def dbt_resource() -> DbtCliResource:

@@ -57,11 +57,12 @@ def summarize(db_path) -> dict[str, int]:
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     paths = warehouse.paths
     tmp = paths.warehouse.with_name(f".{paths.warehouse.name}.publishing")
-    shutil.copyfile(paths.build_db, tmp)
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, paths.warehouse)
-    exported = export_parquet(paths.warehouse, paths.warehouse.parent / "parquet")
+    with warehouse.store.lock():
+        shutil.copyfile(paths.build_db, tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, paths.warehouse)
+        exported = export_parquet(paths.warehouse, paths.warehouse.parent / "parquet")
     summary = summarize(paths.warehouse)
     context.log.info(f"published {paths.warehouse}: {summary}")
     return MaterializeResult(

@@ -73,12 +73,14 @@ class Event:
 
 
 class EventStore:
-    def __init__(self, path: str | Path, lock_timeout_s: float = 600.0):
+    def __init__(self, path: str | Path, lock_timeout_s: float = 1800.0):
         self.path = Path(path)
         self.lock_timeout_s = lock_timeout_s
 
     @contextmanager
-    def _write_lock(self) -> Iterator[None]:
+    def lock(self) -> Iterator[None]:
+        """The warehouse lock: held by every writer of the event store and of the build file
+        (appends, dbt, checks, publish), so concurrent budgetwh runs serialise instead of colliding."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path.with_suffix(self.path.suffix + ".lock"), "w") as lock:
             deadline = time.monotonic() + self.lock_timeout_s
@@ -101,7 +103,7 @@ class EventStore:
         """Append the events not stored yet, all in one transaction. Returns how many were new."""
         if not events:
             return 0
-        with self._write_lock():
+        with self.lock():
             con = duckdb.connect(str(self.path))
             try:
                 con.execute(SCHEMA)
@@ -123,7 +125,7 @@ class EventStore:
 
     def ensure(self) -> None:
         """Create the store (empty) so readers such as dbt can attach it before the first event."""
-        with self._write_lock():
+        with self.lock():
             con = duckdb.connect(str(self.path))
             try:
                 con.execute(SCHEMA)
@@ -134,7 +136,7 @@ class EventStore:
         """Read-only query against the log (waits for a writer to finish)."""
         if not self.path.exists():
             return []
-        with self._write_lock():
+        with self.lock():
             con = duckdb.connect(str(self.path), read_only=True)
             try:
                 return con.execute(sql, params or []).fetchall()

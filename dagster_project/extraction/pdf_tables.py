@@ -1,0 +1,502 @@
+"""PDF budget documents → page text + RawTables (see docs/architecture.md, "RawTable").
+
+Pure functions, no Dagster imports.  One pass over the document with pdfplumber:
+
+* every page's text (normalised, see `text_normalize`) goes to `pages_text`;
+* pages that carry ruling (lines, rects or curves) get table finding with the "lines" strategy;
+* the text outside the tables is cut into lines (and a line into segments where it has a wide gap,
+  so "编制部门：… 单位：元" gives two context items); above each table the nearest line naming a
+  表 is its title, the lines between title and table its context, short "注：…" / "不涉及" lines
+  right below it its notes;
+* a table at the top of a page with no title of its own that repeats the previous table's header
+  rows (or has none and the same number of columns) continues the previous table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .text_normalize import normalize_cell, normalize_line, normalize_text, squash
+
+__all__ = [
+    "ExtractedDocument",
+    "ExtractionError",
+    "EmptyFileError",
+    "EncryptedPDFError",
+    "CorruptPDFError",
+    "NoTextLayerError",
+    "extract_pdf",
+    "is_body_row",
+    "split_header",
+]
+
+
+# ----------------------------------------------------------------------------------------------
+# errors
+
+
+class ExtractionError(Exception):
+    """The PDF cannot be read; `reason` is the short, stable text recorded in ExtractionFailed."""
+
+    reason_prefix = "error"
+
+    def __init__(self, reason: str | None = None):
+        reason = reason or self.reason_prefix
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EmptyFileError(ExtractionError):
+    reason_prefix = "empty file"
+
+
+class EncryptedPDFError(ExtractionError):
+    reason_prefix = "encrypted: cannot read without password"
+
+
+class CorruptPDFError(ExtractionError):
+    reason_prefix = "corrupt"
+
+
+class NoTextLayerError(ExtractionError):
+    reason_prefix = "no text layer: scanned document, OCR not supported"
+
+
+@dataclass
+class ExtractedDocument:
+    page_count: int
+    pages_text: list[str]
+    tables: list[dict[str, Any]] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+# cell / row classification
+
+AMOUNT_RE = re.compile(r"^-?\(?-?[\d,]*\d(\.\d+)?\)?$")
+CODE_RE = re.compile(r"^\d{3,}$")
+CODE_NAME_RE = re.compile(r"^\d{3,}\s*[-~－—_]\s*[^\d\s]")
+TOTAL_LABELS = {"合计", "总计", "小计", "本年合计"}
+TITLE_NUMBER_RE = re.compile(r"^\S{0,8}?\d+\s*表$|^表\s*\d+$")  # "公开01表", "预算03表", "表5"
+NOTE_RE = re.compile(
+    r"^(注|备注|说明)\s*\d*\s*[:：、.]|不涉及|空表|本表|无此|无相关|本(部门|单位).{0,30}(无|没有)"
+    r"|^无.{0,30}(预算|支出|收入|经费|采购|资金|安排|项目|数据)"
+)
+PAGE_NUMBER_RE = re.compile(r"^[-－—–\s]*(第\s*)?\d{1,4}(\s*页)?[-－—–\s]*$|^\d+\s*/\s*\d+$")
+UNIT_LINE_RE = re.compile(r"^(\d{6,})\s*[-－]?\s*([^\d\s].*)$")  # "450001丰润区医疗保障局本级"
+CONTEXT_RE = re.compile(
+    r"(金额单位|单位[:：]|预算年度|单位名称|编制部门|编制单位|填报单位|^部门[:：]|^[（(]\d{4}年度?[)）]$|^\d{3,9}(?![年月日])[^\d\s-]+$)"
+)
+PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
+UNIT_HEADING_RE = re.compile(r"^[一二三四五六七八九十]+、\S+?(本级)?(收支)?预算$")
+
+
+def _is_amount(c: str) -> bool:
+    return bool(AMOUNT_RE.match(c)) and ("." in c or "," in c)
+
+
+def is_body_row(cells: list[str], after_lanci: bool = False) -> bool:
+    """The first body row carries an amount, a classification code, a 序号 after the 栏次 row, or
+    a total label (合计/总计 first, with only amounts or blanks beside it)."""
+    filled = [s for s in (squash(c) for c in cells) if s]
+    if not filled or filled[0] == "栏次":
+        return False
+    if after_lanci:
+        return True
+    if filled[0] in TOTAL_LABELS and all(AMOUNT_RE.match(s) for s in filled[1:]):
+        return True
+    for s in filled:
+        if CODE_NAME_RE.match(s) or CODE_RE.match(s) or _is_amount(s):
+            return True
+    return False
+
+
+def split_header(grid: list[list[str]]) -> int:
+    """Index of the first body row (len(grid) when the table has none)."""
+    lanci = False
+    for i, row in enumerate(grid):
+        if is_body_row(row, after_lanci=lanci):
+            return i
+        first = next((squash(c) for c in row if squash(c)), "")
+        lanci = first == "栏次"
+    return len(grid)
+
+
+# ----------------------------------------------------------------------------------------------
+# page geometry
+
+TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+    "edge_min_length": 3,
+}
+
+
+@dataclass
+class _Line:
+    top: float
+    bottom: float
+    segments: list[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.segments)
+
+
+@dataclass
+class _PageTable:
+    top: float
+    bottom: float
+    grid: list[list[str]]
+
+
+def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
+def _text_lines(words: list[dict[str, Any]]) -> list[_Line]:
+    """Words → lines (by vertical overlap) → segments split at wide horizontal gaps."""
+    words = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
+    rows: list[list[dict[str, Any]]] = []
+    for w in words:
+        mid = (w["top"] + w["bottom"]) / 2
+        for row in rows:
+            r_top = min(x["top"] for x in row)
+            r_bottom = max(x["bottom"] for x in row)
+            if r_top - 1 <= mid <= r_bottom + 1:
+                row.append(w)
+                break
+        else:
+            rows.append([w])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        size = max(4.0, sorted(w["bottom"] - w["top"] for w in row)[len(row) // 2])
+        segments: list[list[dict[str, Any]]] = [[row[0]]]
+        for prev, w in zip(row, row[1:]):
+            if w["x0"] - prev["x1"] > 2.5 * size:
+                segments.append([w])
+            else:
+                segments[-1].append(w)
+        texts = [normalize_line(" ".join(w["text"] for w in seg)) for seg in segments]
+        texts = [t for t in texts if t]
+        if texts:
+            lines.append(
+                _Line(min(w["top"] for w in row), max(w["bottom"] for w in row), texts)
+            )
+    lines.sort(key=lambda ln: ln.top)
+    return lines
+
+
+def _find_tables(page: Any) -> list[Any]:
+    """Ruled tables of a page; pages without any ruling are not searched."""
+    if not (page.lines or page.rects or page.curves):
+        return []
+    found = []
+    for t in page.find_tables(TABLE_SETTINGS):
+        n_cols = max((len(r.cells) for r in t.rows), default=0)
+        if len(t.rows) * n_cols < 2:
+            continue  # a framed box, not a table
+        found.append(t)
+    return found
+
+
+def _is_context(text: str) -> bool:
+    s = squash(text)
+    return bool(CONTEXT_RE.search(s)) and len(s) <= 60
+
+
+def _page_table(table: Any) -> _PageTable | None:
+    """Cell texts of a found table.  Leading rows that only hold the title or context lines (sheets
+    printed from Excel frame them in the grid) are given back to the page text; blank rows are
+    dropped."""
+    raw = table.extract(x_tolerance=1.5, y_tolerance=3)
+    grid = [[normalize_cell(c) if c is not None else "" for c in row] for row in raw]
+    rows = list(table.rows)
+    start = 0
+    while start < len(grid):
+        filled = [c for c in grid[start] if c]
+        if filled and all(_is_title(c) or _is_context(c) for c in filled) and (
+            len(filled) == 1 or all(_is_context(c) for c in filled)
+        ):
+            start += 1
+            continue
+        break
+    kept = [r for r in grid[start:] if any(r)]
+    if not kept:
+        return None
+    top = rows[start].bbox[1] if start < len(rows) else table.bbox[1]
+    return _PageTable(top, table.bbox[3], kept)
+
+
+# ----------------------------------------------------------------------------------------------
+# document assembly
+
+
+def _is_title(line: str) -> bool:
+    s = squash(line)
+    return (
+        "表" in s
+        and len(s) <= 70
+        and not s.endswith(("。", "；", "，", ":", "："))
+        and not NOTE_RE.search(s)
+        and "见下表" not in s
+    )
+
+
+def _new_table(title: str, context: list[str], grid: list[list[str]], page_no: int, section: str) -> dict[str, Any]:
+    start = split_header(grid)
+    return {
+        "title": title,
+        "context": context,
+        "page": page_no,
+        "pages": [page_no],
+        "header_rows": grid[:start],
+        "rows": [{"page": page_no, "cells": r} for r in grid[start:]],
+        "notes": [],
+        "section": section,
+    }
+
+
+def _same_rows(a: list[list[str]], b: list[list[str]]) -> bool:
+    return [[squash(c) for c in r] for r in a] == [[squash(c) for c in r] for r in b]
+
+
+TITLE_START_RE = re.compile(r"^(预算|公开|附)?\s*\d+\s*表|^表\s*\d+|^\d+[.、．]\s*\D|^[一二三四五六七八九十]+、")
+
+
+def _title_in(lines: list[_Line]) -> tuple[str, int, int] | None:
+    """The title nearest to the bottom of `lines`: (title, first line index, last line index).
+
+    A title wrapped over two lines ("…“三公”经费支" / "出表") is joined without a space; a bare table
+    number on the line above ("公开01表", "表5") is joined with one."""
+    last = next((i for i in range(len(lines) - 1, -1, -1) if _is_title(lines[i].text)), None)
+    if last is None:
+        return None
+    first = last
+    title = lines[last].text
+    while first > 0:
+        above = lines[first - 1]
+        sq_above = squash(above.text)
+        if TITLE_NUMBER_RE.match(sq_above):
+            title = f"{above.text} {title}"
+            first -= 1
+            break
+        height = max(1.0, lines[first].bottom - lines[first].top)
+        wrapped = (
+            not TITLE_START_RE.match(squash(title))
+            and not sq_above.endswith(("表", "。", "：", ":"))
+            and lines[first].top - above.bottom < 0.8 * height
+            and len(above.segments) == 1
+            and not _is_context(above.text)
+            and len(squash(title)) + len(sq_above) <= 90
+        )
+        if not wrapped:
+            break
+        title = above.text + title
+        first -= 1
+    return title, first, last
+
+
+class _Assembler:
+    def __init__(self) -> None:
+        self.tables: list[dict[str, Any]] = []
+        self.section = ""
+        self.last_on_prev_page: dict[str, Any] | None = None
+        # a title (and its context) printed at the bottom of a page whose table starts on the next
+        self.pending: tuple[str, list[str]] | None = None
+
+    def _pretitle(self, lines: list[_Line]) -> None:
+        """Lines above a title: part and per-unit headings move the section."""
+        for ln in lines:
+            s = squash(ln.text)
+            if PART_RE.match(s):
+                self.section = ""
+            elif UNIT_HEADING_RE.match(s):
+                self.section = s
+
+    def _context(self, lines: list[_Line]) -> list[str]:
+        context = [s for ln in lines for s in ln.segments if not PAGE_NUMBER_RE.match(s)]
+        for s in context:
+            if UNIT_LINE_RE.match(squash(s)):
+                self.section = squash(s)
+        return context
+
+    def page(self, page_no: int, lines: list[_Line], page_tables: list[_PageTable]) -> None:
+        prev_bottom = -1.0
+        current: dict[str, Any] | None = None
+        pending, self.pending = self.pending, None
+        for idx, pt in enumerate(page_tables):
+            window = [ln for ln in lines if ln.top >= prev_bottom - 1 and ln.bottom <= pt.top + 2]
+            if idx > 0 and current is not None:
+                window = self._take_notes(current, window)
+            found = _title_in(window)
+            if found is not None:
+                title, first, last = found
+                self._pretitle(window[:first])
+                context = self._context(window[last + 1 :])
+                current = _new_table(title, context, pt.grid, page_no, self.section)
+                self.tables.append(current)
+            else:
+                self._pretitle(window)
+                prev = self.tables[-1] if self.tables else None
+                if idx == 0 and pending is not None:
+                    title, context = pending
+                    current = _new_table(title, context + self._context(window), pt.grid, page_no, self.section)
+                    self.tables.append(current)
+                elif idx == 0 and prev is not None and prev is self.last_on_prev_page and self._continue(
+                    prev, pt.grid, page_no
+                ):
+                    current = prev
+                else:
+                    current = _new_table("", self._context(window), pt.grid, page_no, self.section)
+                    self.tables.append(current)
+            pending = None
+            prev_bottom = pt.bottom
+        rest = [ln for ln in lines if ln.top >= prev_bottom - 1]
+        if current is not None:
+            rest = self._take_notes(current, rest)
+        found = _title_in(rest)
+        if found is not None:
+            title, first, last = found
+            self._pretitle(rest[:first])
+            tail = rest[last + 1 :]
+            if all(_is_context(ln.text) or PAGE_NUMBER_RE.match(ln.text) for ln in tail):
+                self.pending = (title, self._context(tail))
+        else:
+            self._pretitle(rest)
+        # only a table that ends a page can continue on the next one
+        self.last_on_prev_page = current if page_tables else None
+
+    def _continue(self, prev: dict[str, Any], grid: list[list[str]], page_no: int) -> bool:
+        width = len(prev["rows"][0]["cells"]) if prev["rows"] else (
+            len(prev["header_rows"][0]) if prev["header_rows"] else 0
+        )
+        n_head = len(prev["header_rows"])
+        start = split_header(grid)
+        if n_head and start == n_head and _same_rows(grid[:n_head], prev["header_rows"]):
+            body = grid[n_head:]
+        elif start == 0 and grid and len(grid[0]) == width:
+            body = grid
+        else:
+            return False
+        prev["rows"].extend({"page": page_no, "cells": r} for r in body)
+        if page_no not in prev["pages"]:
+            prev["pages"].append(page_no)
+        return True
+
+    def _take_notes(self, table: dict[str, Any], lines: list[_Line]) -> list[_Line]:
+        """Leading note lines below a table go to its notes (a note wrapped over lines is joined);
+        the rest is returned."""
+        i = 0
+        prev: _Line | None = None
+        while i < len(lines):
+            ln = lines[i]
+            text = ln.text
+            if PAGE_NUMBER_RE.match(text):
+                i += 1
+                continue
+            sq = squash(text)
+            continues = (
+                prev is not None
+                and not prev.text.endswith(("。", ".", "；", ";"))
+                and ln.top - prev.bottom < 0.8 * max(1.0, ln.bottom - ln.top)
+                and len(ln.segments) == 1
+                and not TITLE_START_RE.match(sq)
+                and not _is_title(text)
+            )
+            if continues:
+                table["notes"][-1] += text
+            elif NOTE_RE.search(sq) and not _is_title(text):
+                table["notes"].append(text)
+            else:
+                break
+            prev = ln
+            i += 1
+        return lines[i:]
+
+
+# ----------------------------------------------------------------------------------------------
+# entry point
+
+
+def _open(path: Path) -> Any:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise
+    if size == 0:
+        raise EmptyFileError("empty file")
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise CorruptPDFError("corrupt: not a PDF file (no %PDF- header)")
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfplumber wraps pdfminer errors in PdfminerException
+        chain = [exc, exc.__cause__, exc.__context__, *(getattr(exc, "args", ()) or ())]
+        if any(isinstance(e, PDFPasswordIncorrect | PDFEncryptionError) for e in chain) or "password" in str(
+            exc
+        ).lower() or "encrypt" in str(exc).lower():
+            raise EncryptedPDFError("encrypted: cannot read without password") from exc
+        raise CorruptPDFError(f"corrupt: {type(exc).__name__}: {exc}".strip()) from exc
+    return pdf
+
+
+def extract_pdf(path: str | Path) -> ExtractedDocument:
+    """Read a budget PDF: page texts and RawTables (docs/architecture.md).
+
+    Raises EmptyFileError, EncryptedPDFError, CorruptPDFError or NoTextLayerError (all
+    ExtractionError, with `.reason`)."""
+    path = Path(path)
+    pdf = _open(path)
+    try:
+        try:
+            pages = pdf.pages
+            page_count = len(pages)
+        except Exception as exc:
+            raise CorruptPDFError(f"corrupt: cannot read the page tree ({type(exc).__name__}: {exc})") from exc
+        if page_count == 0:
+            raise CorruptPDFError("corrupt: the document has no pages")
+        pages_text: list[str] = []
+        assembler = _Assembler()
+        total_chars = 0
+        for page_no, raw_page in enumerate(pages, start=1):
+            try:
+                # fake bold (the same glyph printed twice, slightly shifted) would double every character
+                page = raw_page.dedupe_chars(tolerance=1)
+                chars = page.chars
+                total_chars += sum(1 for c in chars if c["text"].strip())
+                pages_text.append(normalize_text(page.extract_text()))
+                found = _find_tables(page)
+                pairs = [(t.bbox, _page_table(t)) for t in found]
+                page_tables = [pt for _, pt in pairs if pt is not None]
+                bboxes = [(b[0], pt.top, b[2], b[3]) for b, pt in pairs if pt is not None]
+                words = [
+                    w
+                    for w in page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False)
+                    if not any(_inside(w, b) for b in bboxes)
+                ]
+                lines = _text_lines(words)
+            except ExtractionError:
+                raise
+            except Exception as exc:
+                raise CorruptPDFError(f"corrupt: page {page_no} unreadable ({type(exc).__name__}: {exc})") from exc
+            order = sorted(range(len(page_tables)), key=lambda i: page_tables[i].top)
+            assembler.page(page_no, lines, [page_tables[i] for i in order])
+            raw_page.flush_cache()
+        if total_chars == 0:
+            raise NoTextLayerError("no text layer: scanned document, OCR not supported")
+        return ExtractedDocument(page_count=page_count, pages_text=pages_text, tables=assembler.tables)
+    finally:
+        pdf.close()
