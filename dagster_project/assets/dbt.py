@@ -7,7 +7,8 @@ import subprocess
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext
+import duckdb
+from dagster import AssetExecutionContext, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from ..resources import WarehouseResource
@@ -47,7 +48,31 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     if os.environ.get("BUDGETWH_AS_OF"):
         args += ["--vars", json.dumps({"as_of": os.environ["BUDGETWH_AS_OF"]})]
     with warehouse.store.lock():  # dbt reads the event store and writes the build file
-        yield from dbt.cli(args, context=context).stream()
+        events = list(dbt.cli(args, context=context).stream())
+        # Row counts and a preview of each table, read once dbt has released the build file.
+        con = duckdb.connect(str(paths.build_db), read_only=True)
+        try:
+            for event in events:
+                if isinstance(event, Output):
+                    table = context.asset_key_for_output(event.output_name).path[-1]
+                    event = event.with_metadata({**event.metadata, **table_metadata(con, table)})
+                yield event
+        finally:
+            con.close()
+
+
+def table_metadata(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = ?", [name]
+    ).fetchone()[0]
+    if not exists or name.startswith("stg_"):
+        return {}
+    rows = con.execute(f"select count(*) from {name}").fetchone()[0]
+    preview = con.execute(f"select * from {name} limit 5").df()
+    for col in preview.columns:
+        if preview[col].dtype == object:
+            preview[col] = preview[col].astype(str).str.slice(0, 40)
+    return {"dagster/row_count": rows, "preview": MetadataValue.md(preview.to_markdown(index=False))}
 
 
 def dbt_resource() -> DbtCliResource:
