@@ -26,8 +26,10 @@ CHECK_RESULTS_COLUMNS = [
 
 def identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pd.DataFrame:
     df = con.execute(identity.sql).df()
+    # A blank printed amount is a zero; a row with neither side printed says nothing.
+    df = df[df["expected"].notna() | df["actual"].notna()].reset_index(drop=True)
     for col in ("expected", "actual"):
-        df[col] = df[col].astype(float)
+        df[col] = df[col].astype(float).fillna(0.0)
     df["difference"] = (df["actual"] - df["expected"]).round(2)
     df["abs_difference"] = df["difference"].abs()
     df["tolerance"] = (df["n_terms"] + 1) * 0.5 * 10 ** (-DECIMALS) * df["multiplier"].fillna(1).astype(float)
