@@ -145,6 +145,9 @@ def _label(col: str) -> str:
 SUMMARY_KINDS = ["income_expenditure_summary", "fiscal_income_expenditure_summary"]
 
 # 收入总计 = 本年收入合计 + 上年结转结余 (and the other top-level items printed between them).
+CARRY_IN = ("(label like '上年结转%' or label like '年初%结转%' "
+            "or label in ('用事业基金弥补收支差额', '上年实户资金余额'))")
+CARRY_OUT = "(label like '年终结转%' or label like '年末%结转%' or label in ('结转下年', '未安排支出的实户资金'))"
 INCOME_TOTAL_PARTS = f"""
 with w as ({_wide(["income_item", "income_amount"], SUMMARY_KINDS)}),
 l as (select *, {_label("income_item")} as label,
@@ -155,10 +158,8 @@ select document_id, table_index, any_value(table_kind) as table_kind,
     '收入总计 = 本年收入合计 + 上年结转结余' as item,
     max(income_amount) filter (where label in ('收入总计', '收入合计')) as expected,
     coalesce(max(income_amount) filter (where label in ('本年收入合计', '本年收入')), 0)
-      + coalesce(sum(income_amount) filter (where not is_child and (label like '上年结转%'
-             or label in ('用事业基金弥补收支差额', '上年实户资金余额'))), 0) as actual,
-    1 + count(income_amount) filter (where not is_child and (label like '上年结转%'
-             or label in ('用事业基金弥补收支差额', '上年实户资金余额'))) as n_terms,
+      + coalesce(sum(income_amount) filter (where not is_child and {CARRY_IN}), 0) as actual,
+    1 + count(income_amount) filter (where not is_child and {CARRY_IN}) as n_terms,
     any_value(multiplier) as multiplier
 from l group by document_id, table_index
 having count(*) filter (where label in ('收入总计', '收入合计')) > 0
@@ -173,9 +174,8 @@ select document_id, table_index, any_value(table_kind) as table_kind,
     '支出总计 = 本年支出合计 + 年终结转结余' as item,
     max(expense_amount) filter (where label in ('支出总计', '支出合计')) as expected,
     coalesce(max(expense_amount) filter (where label in ('本年支出合计', '本年支出')), 0)
-      + coalesce(sum(expense_amount) filter (where label in ('年终结转结余', '结转下年', '未安排支出的实户资金')), 0)
-      as actual,
-    1 + count(expense_amount) filter (where label in ('年终结转结余', '结转下年', '未安排支出的实户资金')) as n_terms,
+      + coalesce(sum(expense_amount) filter (where {CARRY_OUT}), 0) as actual,
+    1 + count(expense_amount) filter (where {CARRY_OUT}) as n_terms,
     any_value(multiplier) as multiplier
 from l group by document_id, table_index
 having count(*) filter (where label in ('支出总计', '支出合计')) > 0
@@ -279,6 +279,21 @@ select document_id, table_index, table_kind, page, subject_code,
       + coalesce(vehicles, coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0)) as actual,
     4 as n_terms, multiplier
 from w where total is not null and row_type = 'data'
+  and coalesce(travel_abroad, reception, vehicles, vehicle_purchase, vehicle_operation) is not null
+"""
+
+# Hebei prints 三公 as rows: “三公”经费小计 = 一、因公出国（境）费 + 二、公务用车购置及运维费 + 三、公务接待费.
+THREE_PUBLIC_ROWS = f"""
+with w as ({_wide(["item", "total"], ["three_public"])}),
+l as (select *, replace(coalesce(item_text, ''), ' ', '') as label from w)
+select document_id, table_index, any_value(table_kind) as table_kind,
+    min(page) filter (where label like '%三公%小计%') as page, any_value(subject_code) as subject_code,
+    '三公小计 = 出国 + 用车 + 接待 (rows)' as item,
+    coalesce(max(total) filter (where label like '%三公%小计%'), 0) as expected,
+    coalesce(sum(total) filter (where regexp_matches(label, '^[一二三]、(因公出国|公务用车|公务接待)')), 0) as actual,
+    4 as n_terms, any_value(multiplier) as multiplier
+from l group by document_id, table_index
+having count(*) filter (where label like '%三公%小计%') = 1
 """
 
 CATEGORY_SUMS = f"""
@@ -350,7 +365,7 @@ IDENTITIES: list[Identity] = [
     Identity("econ_class_basic_totals_match", "Economic-class totals of the basic table = those of the 支出总表",
              "WARN", "fact_expenditure", ECON_CLASS_BASIC),
     Identity("three_public_total", "三公 total = 出国 + 接待 + 用车(购置 + 运维)", "ERROR", "mart_unit_budget",
-             THREE_PUBLIC),
+             f"select * from ({THREE_PUBLIC}) union all select * from ({THREE_PUBLIC_ROWS})"),
     Identity("category_sums", "政府采购 total = Σ categories; 政府购买服务 total = Σ items", "ERROR",
              "mart_unit_budget", CATEGORY_SUMS),
     Identity("department_equals_unit_document",

@@ -124,6 +124,7 @@ LABELS: dict[str, str] = {
     "预算金额": "amount",
     "项目金额": "amount",
     "备注": "remark",
+    "项目": "item",
     "年度": "year",
     "“三公”经费财政拨款预算总额": "total",
     "“三公”经费预算总额": "total",
@@ -243,7 +244,7 @@ def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
 
 
 def _two_sided_name(joined: str, leaf: str, earlier: list[str]) -> str:
-    if "预算数" in leaf or "金额" in leaf or leaf.isdigit():
+    if "预算数" in leaf or "金额" in leaf or leaf.isdigit() or leaf == "合计":
         items = [n for n in earlier if n.endswith("_item")]
         return (items[-1][: -len("_item")] if items else "col") + "_amount"
     if leaf == "序号":
@@ -291,11 +292,12 @@ AMOUNT_COLUMNS = {
     "vehicle_operation",
 }
 
-HIERARCHY_CODE_COLUMNS = ("function_code", "function", "econ_dept_code")
+HIERARCHY_CODE_COLUMNS = ("function_code", "function", "econ_dept_code", "unit_code")
 
 
 def mark_hierarchy(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    """Rows of 类/款 (3/5-digit codes) in a table that also lists 项 (7-digit) or 款 leaves are 'group' rows.
+    """Rows of 类/款 (3/5-digit codes) in a table that also lists 项 (7-digit) or 款 leaves are 'group' rows,
+    and so is a department's row (201) above its units' rows (201001, 201002).
 
     A 类 or 款 row restates the sum of the rows below it; keeping it apart from the leaf rows is
     what prevents counting a line twice.

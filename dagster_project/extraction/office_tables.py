@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .classify import AMOUNT_RE, CODE_NAME_RE, CODE_RE, squash
+from .classify import squash
+from .pdf_tables import split_header
 
 MAX_UNCOMPRESSED_MB = 200
 TITLE_RE = re.compile(r"表")
@@ -47,23 +48,8 @@ def check_zip(path: Path) -> None:
         )
 
 
-def is_body_row(cells: list[str]) -> bool:
-    """The first body row carries an amount, a classification code or a total label (合计/总计)."""
-    squashed = [c for c in (squash(c) for c in cells) if c]
-    if not squashed or squashed[0] == "栏次":
-        return False
-    if squashed[0] in ("合计", "总计"):  # a total row, not the 合计 column label
-        return True
-    for c in squashed:
-        if CODE_NAME_RE.match(c) or (CODE_RE.match(c) and len(c) >= 3):
-            return True
-        if AMOUNT_RE.match(c) and ("." in c or "," in c):
-            return True
-    return False
-
-
 def make_table(title: str, context: list[str], grid: list[list[str]], section: str) -> dict[str, Any]:
-    start = next((i for i, r in enumerate(grid) if is_body_row(r)), len(grid))
+    start = split_header(grid)
     return {
         "title": title,
         "context": context,

@@ -152,7 +152,8 @@ def render(blocks: list[dict[str, Any]], out: Path, title: str) -> list[dict[str
         return Frame(MARGIN, MARGIN, size[0] - 2 * MARGIN, size[1] - 2 * MARGIN, id="f", leftPadding=0,
                      rightPadding=0, topPadding=0, bottomPadding=0)
 
-    doc = BaseDocTemplate(str(out), title=title, author="budget-warehouse samples", pagesize=portrait_size)
+    doc = BaseDocTemplate(str(out), title=title, author="budget-warehouse samples", pagesize=portrait_size,
+                          invariant=True)  # same input, same bytes: document ids stay stable
     doc.addPageTemplates([
         PageTemplate(id="portrait", frames=[frame(portrait_size)], pagesize=portrait_size, onPage=footer),
         PageTemplate(id="landscape", frames=[frame(landscape_size)], pagesize=landscape_size, onPage=footer),

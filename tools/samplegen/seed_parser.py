@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dagster_project.extraction.office_tables import is_body_row
+from dagster_project.extraction.pdf_tables import split_header
 
 TAG_RE = re.compile(r"</?b>")
 BOOKMARK_RE = re.compile(r"\[bookmark: [^\]]*\]")
@@ -26,13 +26,7 @@ def clean(text: str) -> str:
 def table(title: str, context: list[str], grid: list[list[str]], notes: list[str], section: str) -> dict[str, Any]:
     width = max((len(r) for r in grid), default=0)
     grid = [r + [""] * (width - len(r)) for r in grid]
-    numbering = [i for i, r in enumerate(grid) if r and r[0].replace(" ", "") == "栏次"]
-    if numbering:  # Hebei: the header ends with the 栏次 (column numbers) row
-        start = numbering[0] + 1
-    else:
-        start = next((i for i, r in enumerate(grid) if is_body_row(r)), None)
-        if start is None:  # no amounts or codes at all (performance tables): one header row
-            start = min(1, len(grid))
+    start = split_header(grid)
     return {
         "title": title,
         "context": context,
