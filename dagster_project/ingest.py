@@ -69,10 +69,33 @@ def interpret_document(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return interpreted
 
 
+MAX_PAGES = 400
+BUDGET_TERMS = ("预算", "支出", "收入")
+
+
+class NotABudgetError(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def pdf_page_count(path: Path) -> int | None:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:  # noqa: BLE001 - extract_pdf classifies unreadable files
+        return None
+
+
 def extract_any(path: Path, fmt: str):
     if fmt == "pdf":
         from .extraction.pdf_tables import extract_pdf
 
+        pages = pdf_page_count(path)
+        if pages and pages > MAX_PAGES:
+            raise NotABudgetError(f"too long: {pages} pages, more than the {MAX_PAGES} a budget document has")
         return extract_pdf(path)
     from .extraction.office_tables import extract_docx, extract_xlsx
 
@@ -158,7 +181,10 @@ def document_events(raw: RawFile) -> list[Event]:
         doc = extract_any(raw.path, raw.format)
         tables = interpret_document(doc.tables)
         financial = [t for t in tables if t["table_kind"] in FINANCIAL_KINDS]
-        meta = infer_metadata(raw.file_name, doc.pages_text, financial)
+        text = "".join(doc.pages_text[:20])
+        if not financial and not all(term in text for term in BUDGET_TERMS):
+            raise NotABudgetError("not a budget document: no budget tables and no budget terms in the text")
+        meta = infer_metadata(raw.file_name, doc.pages_text, tables)
     except Exception as exc:  # noqa: BLE001 - any failure of one document is recorded, never raised
         if isinstance(exc, MemoryError):
             raise

@@ -18,8 +18,12 @@ dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 
 
 def ensure_manifest() -> None:
-    """dagster-dbt reads target/manifest.json at import time; build it with `dbt parse` when missing."""
-    if not dbt_project.manifest_path.exists():
+    """dagster-dbt reads target/manifest.json at import time: (re)build it with `dbt parse` when it is
+    missing or older than any file of the dbt project."""
+    manifest = dbt_project.manifest_path
+    sources = [p for d in ("models", "tests", "seeds", "macros") for p in (DBT_DIR / d).rglob("*") if p.is_file()]
+    newest = max([p.stat().st_mtime for p in sources] + [(DBT_DIR / "dbt_project.yml").stat().st_mtime])
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
         subprocess.run(
             [DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--quiet"],
             check=True,

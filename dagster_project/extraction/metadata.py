@@ -174,10 +174,10 @@ def infer_metadata(file_name: str, pages_text: list[str], tables: list[dict[str,
 
 def _department_name_from_text(pages_text: list[str], tables: list[dict[str, Any]]) -> str | None:
     for t in tables:
-        for r in t.get("rows", []):
-            for i, c in enumerate(r["cells"][:-1]):
+        for cells in [*t.get("header_rows", []), *(r["cells"] for r in t.get("rows", []))]:
+            for i, c in enumerate(cells[:-1]):
                 if squash(c) in ("部门（单位）名称", "部门(单位)名称", "部门名称"):
-                    rest = [squash(x) for x in r["cells"][i + 1 :] if squash(x)]
+                    rest = [squash(x) for x in cells[i + 1 :] if squash(x)]
                     if rest:
                         return rest[0]
     for line in (pages_text[0].splitlines() if pages_text else [])[:10]:

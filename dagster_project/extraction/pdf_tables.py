@@ -3,13 +3,24 @@
 Pure functions, no Dagster imports.  One pass over the document with pdfplumber:
 
 * every page's text (normalised, see `text_normalize`) goes to `pages_text`;
-* pages that carry ruling (lines, rects or curves) get table finding with the "lines" strategy;
-* the text outside the tables is cut into lines (and a line into segments where it has a wide gap,
-  so "编制部门：… 单位：元" gives two context items); above each table the nearest line naming a
-  表 is its title, the lines between title and table its context, short "注：…" / "不涉及" lines
-  right below it its notes;
-* a table at the top of a page with no title of its own that repeats the previous table's header
-  rows (or has none and the same number of columns) continues the previous table.
+* only pages that carry ruling (lines, rects or curves) get table finding ("lines" strategy);
+* cell text is rebuilt from the glyphs: wrapped lines are joined without a separator; in a
+  left-aligned cell a line that stopped short of the right edge ended at a space (" ") or at a line
+  break ("\n"), see `_cell_text`; punctuation hanging past a cell's edge stays in its cell;
+* leading grid rows that only hold the title or "部门：… 单位：万元" (sheets printed from Excel frame
+  them) are given back to the page text;
+* the text outside the tables is cut into lines, and a line into segments at wide gaps (so
+  "编制部门：… 单位：元" gives two context items); above each table the nearest line naming a 表
+  (joined with a bare "公开01表"/"表5" above it, or with its own first half when wrapped) is its
+  title, else a heading set in larger type; the lines between title and table are its context,
+  "注：…"/"说明：…"/"不涉及" lines right below it its notes;
+* a table at the top of a page without a title of its own that repeats the previous table's header
+  rows (or has none and the same number of columns) continues the previous table;
+* a numbered title printed without any table ("表2 …" of an empty table) gives a RawTable with no
+  rows; a title at the foot of a page belongs to the table at the top of the next one;
+* header rows end at the 栏次 row, else before the first row with an amount, a classification
+  code or a leading 合计/总计 (no such row: the first row is the header); blank rows are kept
+  where printed in the body.
 """
 
 from __future__ import annotations
@@ -78,7 +89,7 @@ class ExtractedDocument:
 AMOUNT_RE = re.compile(r"^-?\(?-?[\d,]*\d(\.\d+)?\)?$")
 CODE_RE = re.compile(r"^\d{3,}$")
 CODE_NAME_RE = re.compile(r"^\d{3,}\s*[-~－—_]\s*[^\d\s]")
-TOTAL_LABELS = {"合计", "总计", "小计", "本年合计"}
+TOTAL_LABELS = {"合计", "总计"}
 TITLE_NUMBER_RE = re.compile(r"^\S{0,8}?\d+\s*表$|^表\s*\d+$")  # "公开01表", "预算03表", "表5"
 NOTE_RE = re.compile(
     r"^(注|备注|说明)\s*\d*\s*[:：、.]|不涉及|空表|本表|无此|无相关|本(部门|单位).{0,30}(无|没有)"
@@ -97,31 +108,36 @@ def _is_amount(c: str) -> bool:
     return bool(AMOUNT_RE.match(c)) and ("." in c or "," in c)
 
 
-def is_body_row(cells: list[str], after_lanci: bool = False) -> bool:
-    """The first body row carries an amount, a classification code, a 序号 after the 栏次 row, or
-    a total label (合计/总计 first, with only amounts or blanks beside it)."""
+def is_body_row(cells: list[str], first_row: bool = False) -> bool:
+    """The first body row carries an amount (with a decimal point or thousands separator), a
+    classification code ("2101501", "2101501-行政运行") or starts with a total label (合计/总计).
+
+    A table's very first row starting with 合计 is the 合计 column label of a header ("合计 | 基本支出
+    | 项目支出"), not a total row, unless everything beside it is an amount or blank."""
     filled = [s for s in (squash(c) for c in cells) if s]
     if not filled or filled[0] == "栏次":
         return False
-    if after_lanci:
-        return True
-    if filled[0] in TOTAL_LABELS and all(AMOUNT_RE.match(s) for s in filled[1:]):
-        return True
+    if filled[0] in TOTAL_LABELS:
+        # a total row has only amounts after its label; a header row has more labels ("合计 人员经费 公用经费")
+        return all(AMOUNT_RE.match(s) for s in filled[1:])
     for s in filled:
         if CODE_NAME_RE.match(s) or CODE_RE.match(s) or _is_amount(s):
             return True
     return False
 
 
-def split_header(grid: list[list[str]]) -> int:
-    """Index of the first body row (len(grid) when the table has none)."""
-    lanci = False
+def split_header(grid: list[list[str]], default: int | None = 1) -> int:
+    """Index of the first body row.  A 栏次 (column numbers) row ends the header (Hebei: the 序号
+    rows after it are body rows).  A table with no body-looking row at all (performance tables) has
+    `default` header rows (None: all rows are header)."""
     for i, row in enumerate(grid):
-        if is_body_row(row, after_lanci=lanci):
-            return i
         first = next((squash(c) for c in row if squash(c)), "")
-        lanci = first == "栏次"
-    return len(grid)
+        if first == "栏次":
+            return i + 1
+    for i, row in enumerate(grid):
+        if is_body_row(row, first_row=i == 0):
+            return i
+    return len(grid) if default is None else min(default, len(grid))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -130,7 +146,7 @@ def split_header(grid: list[list[str]]) -> int:
 TABLE_SETTINGS = {
     "vertical_strategy": "lines",
     "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
+    "snap_tolerance": 2,
     "join_tolerance": 3,
     "intersection_tolerance": 3,
     "edge_min_length": 3,
@@ -142,6 +158,7 @@ class _Line:
     top: float
     bottom: float
     segments: list[str]
+    size: float = 0.0  # font size (median glyph height)
 
     @property
     def text(self) -> str:
@@ -189,7 +206,7 @@ def _text_lines(words: list[dict[str, Any]]) -> list[_Line]:
         texts = [t for t in texts if t]
         if texts:
             lines.append(
-                _Line(min(w["top"] for w in row), max(w["bottom"] for w in row), texts)
+                _Line(min(w["top"] for w in row), max(w["bottom"] for w in row), texts, size)
             )
     lines.sort(key=lambda ln: ln.top)
     return lines
@@ -213,12 +230,104 @@ def _is_context(text: str) -> bool:
     return bool(CONTEXT_RE.search(s)) and len(s) <= 60
 
 
-def _page_table(table: Any) -> _PageTable | None:
+SPACE_EM = 0.3  # width of a space in ems, for CJK fonts
+X_TOLERANCE = 1.5  # a gap wider than this between two glyphs of a line is a space
+
+
+def _cell_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    chars = sorted(chars, key=lambda c: (c["top"], c["x0"]))
+    lines: list[list[dict[str, Any]]] = []
+    for c in chars:
+        if lines:
+            last = lines[-1]
+            tol = max(1.5, 0.4 * (c["bottom"] - c["top"]))
+            if abs(c["top"] - last[0]["top"]) <= tol:
+                last.append(c)
+                continue
+        lines.append([c])
+    return [sorted(ln, key=lambda c: c["x0"]) for ln in lines]
+
+
+def _line_text(line: list[dict[str, Any]]) -> str:
+    out: list[str] = []
+    prev = None
+    space = False
+    for c in line:
+        if not c["text"].strip():
+            space = prev is not None
+            continue
+        if prev is not None and (space or c["x0"] - prev["x1"] > X_TOLERANCE):
+            out.append(" ")
+        out.append(c["text"])
+        prev, space = c, False
+    return "".join(out)
+
+
+def _cell_text(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> str:
+    """The text of one cell.  Wrapped lines are joined without a separator.  In a left-aligned cell
+    a line that stops short of the right edge was not wrapped for lack of room: if the next line's
+    first glyph plus a space would have fitted, the line ended at a space (joined with " "), if
+    more room was left it ended at a line break (kept as "\n")."""
+    lines = [ln for ln in _cell_lines(chars) if any(c["text"].strip() for c in ln)]
+    if not lines:
+        return ""
+    texts = [_line_text(ln) for ln in lines]
+    if len(lines) == 1:
+        return normalize_cell(texts[0])
+    inked = [[c for c in ln if c["text"].strip()] for ln in lines]
+    lefts = [ln[0]["x0"] for ln in inked]
+    left_aligned = max(lefts) - min(lefts) < 0.6
+    pad = min(lefts) - bbox[0]
+    parts = [texts[0]]
+    for i in range(1, len(lines)):
+        sep = ""
+        if left_aligned and 0 <= pad < 8:
+            room = (bbox[2] - pad) - inked[i - 1][-1]["x1"]
+            nxt = inked[i][0]
+            size = nxt["bottom"] - nxt["top"]
+            need = nxt["x1"] - nxt["x0"]
+            # room for the next glyph (and more than a space) left: the line ended at a line break;
+            # room for the glyph only: at a space that the wrap dropped; less: the wrap itself
+            if room >= need + SPACE_EM * size + 0.05:
+                sep = "\n"
+            elif room >= need - 0.02:
+                sep = " "
+        parts.append(sep + texts[i])
+    return normalize_cell("".join(parts), keep_newlines=True)
+
+
+def _table_grid(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
+    x0, top, x1, bottom = table.bbox
+    inside = [
+        c for c in chars
+        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+    ]
+    grid = []
+    for row in table.rows:
+        r_top, r_bottom = row.bbox[1], row.bbox[3]
+        row_chars = [c for c in inside if r_top <= (c["top"] + c["bottom"]) / 2 <= r_bottom]
+        cells = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append("")
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            # by the glyph's left part, not its centre: punctuation may hang past the cell's edge
+            cell_chars = [
+                c for c in row_chars
+                if cx0 <= c["x0"] + min(1.0, (c["x1"] - c["x0"]) / 4) < cx1
+                and ctop <= (c["top"] + c["bottom"]) / 2 <= cbottom
+            ]
+            cells.append(_cell_text(cell_chars, cell))
+        grid.append(cells)
+    return grid
+
+
+def _page_table(table: Any, chars: list[dict[str, Any]]) -> _PageTable | None:
     """Cell texts of a found table.  Leading rows that only hold the title or context lines (sheets
     printed from Excel frame them in the grid) are given back to the page text; blank rows are
     dropped."""
-    raw = table.extract(x_tolerance=1.5, y_tolerance=3)
-    grid = [[normalize_cell(c) if c is not None else "" for c in row] for row in raw]
+    grid = _table_grid(table, chars)
     rows = list(table.rows)
     start = 0
     while start < len(grid):
@@ -229,9 +338,21 @@ def _page_table(table: Any) -> _PageTable | None:
             start += 1
             continue
         break
-    kept = [r for r in grid[start:] if any(r)]
-    if not kept:
+    kept = grid[start:]
+    if not any(any(r) for r in kept):
         return None
+    # blank rows are kept where printed in the body; blank rows above the first body row would
+    # otherwise count as header rows
+    first_body = split_header([r for r in kept if any(r)], default=None)
+    filled_seen = 0
+    trimmed = []
+    for r in kept:
+        if any(r):
+            filled_seen += 1
+            trimmed.append(r)
+        elif filled_seen >= first_body:
+            trimmed.append(r)
+    kept = trimmed
     top = rows[start].bbox[1] if start < len(rows) else table.bbox[1]
     return _PageTable(top, table.bbox[3], kept)
 
@@ -269,7 +390,9 @@ def _same_rows(a: list[list[str]], b: list[list[str]]) -> bool:
     return [[squash(c) for c in r] for r in a] == [[squash(c) for c in r] for r in b]
 
 
-TITLE_START_RE = re.compile(r"^(预算|公开|附)?\s*\d+\s*表|^表\s*\d+|^\d+[.、．]\s*\D|^[一二三四五六七八九十]+、")
+TITLE_START_RE = re.compile(
+    r"^(预算|公开|附)?\s*\d+\s*表|^表\s*\d+|^\d{1,2}[.、．]\s*(\d{4}\s*年|\D)|^[一二三四五六七八九十]+、|^第[一二三四五六七八九十]+部分"
+)
 
 
 def _title_in(lines: list[_Line]) -> tuple[str, int, int] | None:
@@ -305,6 +428,23 @@ def _title_in(lines: list[_Line]) -> tuple[str, int, int] | None:
     return title, first, last
 
 
+TABLELESS_RE = re.compile(r"^(表\d+(-\d+)?|(预算|公开)\d+表)\S")
+
+
+def _loose_title(window: list[_Line]) -> tuple[str, int] | None:
+    """No line naming a 表: the nearest line above set in a larger type than the lines below it
+    ("部门机构设置情况"), if it reads like a heading."""
+    for i in range(len(window) - 1, -1, -1):
+        ln = window[i]
+        below = [x.size for x in window[i + 1 :]]
+        s = squash(ln.text)
+        if not s or PAGE_NUMBER_RE.match(s) or s.endswith(("。", "；", "，")) or len(s) > 40:
+            continue
+        if ln.size >= 11 and (not below or ln.size >= 1.2 * max(below)):
+            return ln.text, i
+    return None
+
+
 class _Assembler:
     def __init__(self) -> None:
         self.tables: list[dict[str, Any]] = []
@@ -329,6 +469,12 @@ class _Assembler:
                 self.section = squash(s)
         return context
 
+    def _tableless(self, pending: tuple[str, list[str], int]) -> None:
+        """A numbered title printed without a table (an empty table the office left out)."""
+        title, context, page_no = pending
+        if TABLELESS_RE.match(squash(title)):
+            self.tables.append(_new_table(title, context, [], page_no, self.section))
+
     def page(self, page_no: int, lines: list[_Line], page_tables: list[_PageTable]) -> None:
         prev_bottom = -1.0
         current: dict[str, Any] | None = None
@@ -340,6 +486,12 @@ class _Assembler:
             found = _title_in(window)
             if found is not None:
                 title, first, last = found
+                if pending is not None:
+                    self._tableless(pending)
+                    pending = None
+                # numbered titles above this table's own one belong to tables printed empty
+                for extra in self._earlier_titles(window[:first], page_no):
+                    self._tableless(extra)
                 self._pretitle(window[:first])
                 context = self._context(window[last + 1 :])
                 current = _new_table(title, context, pt.grid, page_no, self.section)
@@ -348,7 +500,7 @@ class _Assembler:
                 self._pretitle(window)
                 prev = self.tables[-1] if self.tables else None
                 if idx == 0 and pending is not None:
-                    title, context = pending
+                    title, context, _ = pending
                     current = _new_table(title, context + self._context(window), pt.grid, page_no, self.section)
                     self.tables.append(current)
                 elif idx == 0 and prev is not None and prev is self.last_on_prev_page and self._continue(
@@ -356,34 +508,57 @@ class _Assembler:
                 ):
                     current = prev
                 else:
-                    current = _new_table("", self._context(window), pt.grid, page_no, self.section)
+                    loose = _loose_title(window)
+                    if loose is not None:
+                        title, at = loose
+                        current = _new_table(title, self._context(window[at + 1 :]), pt.grid, page_no, self.section)
+                    else:
+                        current = _new_table("", self._context(window), pt.grid, page_no, self.section)
                     self.tables.append(current)
             pending = None
             prev_bottom = pt.bottom
+        if pending is not None:
+            self._tableless(pending)
         rest = [ln for ln in lines if ln.top >= prev_bottom - 1]
         if current is not None:
             rest = self._take_notes(current, rest)
         found = _title_in(rest)
         if found is not None:
             title, first, last = found
+            for extra in self._earlier_titles(rest[:first], page_no):
+                self._tableless(extra)
             self._pretitle(rest[:first])
             tail = rest[last + 1 :]
             if all(_is_context(ln.text) or PAGE_NUMBER_RE.match(ln.text) for ln in tail):
-                self.pending = (title, self._context(tail))
+                self.pending = (title, self._context(tail), page_no)
         else:
             self._pretitle(rest)
         # only a table that ends a page can continue on the next one
         self.last_on_prev_page = current if page_tables else None
+
+    def _earlier_titles(self, lines: list[_Line], page_no: int) -> list[tuple[str, list[str], int]]:
+        """Numbered titles (表2 …, 预算05表 …) among `lines`, each with the context lines after it."""
+        out: list[tuple[str, list[str], int]] = []
+        end = len(lines)
+        while True:
+            found = _title_in(lines[:end])
+            if found is None:
+                break
+            title, first, last = found
+            if TABLELESS_RE.match(squash(title)):
+                ctx = [s for ln in lines[last + 1 : end] for s in ln.segments if not PAGE_NUMBER_RE.match(s)]
+                out.append((title, ctx if all(_is_context(c) for c in ctx) else [], page_no))
+            end = first
+        return out[::-1]
 
     def _continue(self, prev: dict[str, Any], grid: list[list[str]], page_no: int) -> bool:
         width = len(prev["rows"][0]["cells"]) if prev["rows"] else (
             len(prev["header_rows"][0]) if prev["header_rows"] else 0
         )
         n_head = len(prev["header_rows"])
-        start = split_header(grid)
-        if n_head and start == n_head and _same_rows(grid[:n_head], prev["header_rows"]):
-            body = grid[n_head:]
-        elif start == 0 and grid and len(grid[0]) == width:
+        if n_head and len(grid) >= n_head and _same_rows(grid[:n_head], prev["header_rows"]):
+            body = grid[n_head:]  # the header repeated on the new page
+        elif grid and is_body_row(grid[0]) and len(grid[0]) == width:
             body = grid
         else:
             return False
@@ -479,7 +654,7 @@ def extract_pdf(path: str | Path) -> ExtractedDocument:
                 total_chars += sum(1 for c in chars if c["text"].strip())
                 pages_text.append(normalize_text(page.extract_text()))
                 found = _find_tables(page)
-                pairs = [(t.bbox, _page_table(t)) for t in found]
+                pairs = [(t.bbox, _page_table(t, chars)) for t in found]
                 page_tables = [pt for _, pt in pairs if pt is not None]
                 bboxes = [(b[0], pt.top, b[2], b[3]) for b, pt in pairs if pt is not None]
                 words = [

@@ -73,12 +73,11 @@ def normalize_text(text: str | None) -> str:
 
 
 def normalize_line(text: str | None) -> str:
-    """One text line outside a table (title, context, note): radicals fixed, full-width spaces and
-    spaces between CJK characters dropped, other blank runs collapsed to one space."""
+    """One text line outside a table (title, context, note): radicals fixed, full-width spaces
+    dropped, other blanks kept as printed (a run of blanks becomes one space), ends stripped."""
     if not text:
         return ""
-    text = fix_radicals(text).replace("\n", " ")
-    text = _SPACE_BETWEEN_CJK.sub("", text)
+    text = fix_radicals(text).replace("\n", " ").replace("\u3000", "")
     return _WS.sub(" ", text).strip()
 
 
@@ -87,32 +86,31 @@ def _is_ascii_alnum(ch: str) -> bool:
 
 
 def join_wrapped(parts: list[str]) -> str:
-    """Join the lines of a wrapped cell: no separator except a space between two Latin words
-    ("Annual" + "report"); digits wrapped mid-number join without a space."""
+    """Join the lines of a wrapped cell when nothing tells where the breaks were: no separator, except
+    a space between two Latin words ("Annual" + "report"); digits wrapped mid-number join without one."""
     out = ""
     for part in parts:
         part = part.strip()
         if not part:
             continue
-        if out and _is_ascii_alnum(out[-1]) and _is_ascii_alnum(part[0]) and not (
-            out[-1].isdigit() and part[0].isdigit()
-        ):
+        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
             out += " " + part
         else:
             out += part
     return out
 
 
-def normalize_cell(text: str | None) -> str:
-    """A table cell as printed: radicals fixed, wrapped lines joined, full-width spaces and spaces
-    between CJK characters removed, other blank runs collapsed to one space."""
+def normalize_cell(text: str | None, keep_newlines: bool = False) -> str:
+    """A table cell as printed: radicals fixed, full-width spaces removed, blanks kept (a run becomes
+    one space).  Line breaks: with keep_newlines the caller has already decided what each "\n" is
+    (a real line break is kept); otherwise the lines are joined as wrapped text."""
     if not text:
         return ""
-    text = fix_radicals(text).replace("\r", "")
-    text = join_wrapped([_WS.sub(" ", ln) for ln in text.split("\n")])
-    text = text.replace("\u3000", "")
-    text = _SPACE_BETWEEN_CJK.sub("", text)
-    return _WS.sub(" ", text).strip()
+    text = fix_radicals(text).replace("\r", "").replace("\u3000", "")
+    lines = [_WS.sub(" ", ln).strip() for ln in text.split("\n")]
+    if keep_newlines:
+        return "\n".join(ln for ln in lines if ln)
+    return join_wrapped(lines)
 
 
 def squash(text: str | None) -> str:
