@@ -1,3 +1,5 @@
+{{ config(severity="warn", meta={"dagster": {"ref": {"name": "fact_expenditure"}}}) }}
+-- A warning, not an error: a wrong number in a source (or a correction) is reported, never fatal.
 -- No line counted twice: per document, Σ fact_expenditure = the subject's stated total, within the
 -- rounding the printed figures allow ((n + 1) × 0.005 × multiplier yuan for n summed lines).
 with lines as (

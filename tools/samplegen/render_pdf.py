@@ -7,6 +7,7 @@ parts here (not by the layout engine) so the page of every row is known: that is
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -197,11 +198,23 @@ def render(blocks: list[dict[str, Any]], out: Path, title: str) -> list[dict[str
     return gold
 
 
+def printed(text: str) -> str:
+    """Cell text as the PDF shows it: runs of spaces and tabs print as one space."""
+    return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")).strip()
+
+
 def gold_table(t: dict[str, Any], part_pages: list[int], part_rows: list[int], title_page: int) -> dict[str, Any]:
-    """The table as a perfect extractor returns it: each body row with the page of its table part."""
+    """The table as a perfect extractor returns it: each body row, as wide as the printed table, with
+    the page of its table part."""
+    width = max([len(r) for r in t["header_rows"]] + [len(r["cells"]) for r in t["rows"]] + [0])
+
+    def row(cells: list[str]) -> list[str]:
+        return [printed(c) for c in cells] + [""] * (width - len(cells))
+
     rows, i = [], 0
     for page, n in zip(part_pages, part_rows):
         for r in t["rows"][i : i + n]:
-            rows.append({"page": page, "cells": r["cells"]})
+            rows.append({"page": page, "cells": row(r["cells"])})
         i += n
-    return {**t, "page": title_page, "pages": sorted({title_page, *part_pages}), "rows": rows}
+    return {**t, "header_rows": [row(h) for h in t["header_rows"]], "page": title_page,
+            "pages": sorted({title_page, *part_pages}), "rows": rows}
