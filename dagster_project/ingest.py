@@ -162,6 +162,24 @@ def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> dict[st
     return results
 
 
+SIDECAR_FIELDS = {"fiscal_year", "region_code", "region_name", "doc_kind", "subject_code", "department_code"}
+
+
+def sidecar_events(raw: RawFile) -> list[Event]:
+    """`name.pdf.meta.yaml` beside a document states metadata the document lacks or gets wrong; it
+    becomes a MetadataAsserted event that overrides the inferred values."""
+    import yaml
+
+    path = raw.path.with_name(raw.path.name + ".meta.yaml")
+    if not path.exists():
+        return []
+    fields = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = set(fields) - SIDECAR_FIELDS
+    if unknown:
+        raise ValueError(f"{path.name}: unknown fields {sorted(unknown)}; allowed: {sorted(SIDECAR_FIELDS)}")
+    return [Event("MetadataAsserted", raw.document_id, {"fields": fields, "source": path.name}, EXTRACTOR_VERSION)]
+
+
 def _base(raw: RawFile) -> dict[str, Any]:
     return {"file_name": raw.file_name, "format": raw.format, "size_bytes": raw.size_bytes}
 

@@ -179,3 +179,13 @@ def test_concurrent_writers_serialise(raw, tmp_path):
     assert 0 in codes
     got = events(wh)
     assert len({e[0] for e in got}) == len(got)
+
+
+def test_sidecar_metadata_overrides_inference(raw, tmp_path):
+    pdf = sorted(raw.glob("*.pdf"))[0]
+    (raw / (pdf.name + ".meta.yaml")).write_text("fiscal_year: 2099\n", encoding="utf-8")
+    wh = tmp_path / "wh" / "budget.duckdb"
+    build(raw, wh)
+    assert query(wh, "select fiscal_year from dim_document where file_name = ?", [pdf.name])[0][0] == 2099
+    assert query(wh, "select count(*) from events where event_type = 'MetadataAsserted'")[0][0] == 1
+    assert query(wh, "select count(*) from fact_expenditure where fiscal_year = 2099")[0][0] > 0

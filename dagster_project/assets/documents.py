@@ -6,7 +6,7 @@ from collections import Counter
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from ..events.commands import supersede_events
-from ..ingest import EXTRACTOR_VERSION, RawFile, extract_documents, scan_raw
+from ..ingest import EXTRACTOR_VERSION, RawFile, extract_documents, scan_raw, sidecar_events
 from ..resources import WarehouseResource
 
 EVENT_STORE_KEY = AssetKey(["event_store", "events"])
@@ -58,6 +58,10 @@ def extracted_documents(
     extracted = extract_documents(todo)
     events, rows = [], []
     for raw in raw_documents:
+        try:
+            events += sidecar_events(raw)
+        except ValueError as exc:
+            context.log.error(str(exc))
         if raw.document_id in done:
             rows.append(f"| {raw.file_name} | already extracted | | |")
             continue
