@@ -3,7 +3,6 @@ documents that still land; nothing already stored is lost."""
 
 from __future__ import annotations
 
-import io
 import shutil
 import zipfile
 
