@@ -10,17 +10,17 @@ lifecycle as (select * from {{ ref('stg_document_lifecycle') }}),
 asserted as (
     select
         document_id,
-        arg_max(json_extract_string(asserted_fields, '$.fiscal_year'), recorded_at)
+        first(json_extract_string(asserted_fields, '$.fiscal_year') order by recorded_at desc, event_id)
             filter (where json_extract_string(asserted_fields, '$.fiscal_year') is not null) as fiscal_year,
-        arg_max(json_extract_string(asserted_fields, '$.region_code'), recorded_at)
+        first(json_extract_string(asserted_fields, '$.region_code') order by recorded_at desc, event_id)
             filter (where json_extract_string(asserted_fields, '$.region_code') is not null) as region_code,
-        arg_max(json_extract_string(asserted_fields, '$.region_name'), recorded_at)
+        first(json_extract_string(asserted_fields, '$.region_name') order by recorded_at desc, event_id)
             filter (where json_extract_string(asserted_fields, '$.region_name') is not null) as region_name,
-        arg_max(json_extract_string(asserted_fields, '$.doc_kind'), recorded_at)
+        first(json_extract_string(asserted_fields, '$.doc_kind') order by recorded_at desc, event_id)
             filter (where json_extract_string(asserted_fields, '$.doc_kind') is not null) as doc_kind,
-        arg_max(json_extract_string(asserted_fields, '$.subject_code'), recorded_at)
+        first(json_extract_string(asserted_fields, '$.subject_code') order by recorded_at desc, event_id)
             filter (where json_extract_string(asserted_fields, '$.subject_code') is not null) as subject_code,
-        arg_max(json_extract_string(asserted_fields, '$.department_code'), recorded_at)
+        first(json_extract_string(asserted_fields, '$.department_code') order by recorded_at desc, event_id)
             filter (where json_extract_string(asserted_fields, '$.department_code') is not null) as department_code
     from lifecycle
     where event_type = 'MetadataAsserted'
@@ -37,9 +37,9 @@ status as (
     select
         document_id,
         max(recorded_at) filter (where event_type = 'DocumentRetracted') as retracted_at,
-        arg_max(reason, recorded_at) filter (where event_type = 'DocumentRetracted') as retraction_reason,
-        arg_max(superseded_by, recorded_at) filter (where event_type = 'DocumentSuperseded') as superseded_by,
-        arg_max(reason, recorded_at) filter (where event_type = 'ExtractionFailed') as failure_reason
+        first(reason order by recorded_at desc, event_id) filter (where event_type = 'DocumentRetracted') as retraction_reason,
+        first(superseded_by order by recorded_at desc, event_id) filter (where event_type = 'DocumentSuperseded') as superseded_by,
+        first(reason order by recorded_at desc, event_id) filter (where event_type = 'ExtractionFailed') as failure_reason
     from lifecycle
     group by document_id
 )

@@ -12,7 +12,7 @@ with printed as (
 ),
 
 names as (
-    select code, arg_max(name, coalesce(fiscal_year, 0)) filter (where name is not null) as name
+    select code, first(name order by fiscal_year desc nulls last, name) filter (where name is not null) as name
     from printed group by code
 ),
 

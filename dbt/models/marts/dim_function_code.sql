@@ -8,13 +8,13 @@ with printed as (
 ),
 
 names as (
-    select code, arg_max(name, coalesce(fiscal_year, 0)) as name
+    select code, first(name order by fiscal_year desc nulls last, name) as name
     from printed group by code
 ),
 
 catalogue as (
-    select class_code, arg_max(name_zh, coalesce(last_year, 9999)) as name_zh,
-           arg_max(name_en, coalesce(last_year, 9999)) as name_en
+    select class_code, first(name_zh order by coalesce(last_year, 9999) desc, name_zh) as name_zh,
+           first(name_en order by coalesce(last_year, 9999) desc, name_zh) as name_en
     from {{ ref('function_classes') }} group by class_code
 ),
 

@@ -7,11 +7,11 @@ picked as (
     select
         c.document_id,
         c.unit_code,
-        arg_min(c.total_yuan, c.priority) filter (where c.total_yuan is not null) as total_yuan,
-        arg_min(c.basic_yuan, c.priority) filter (where c.basic_yuan is not null) as basic_yuan,
-        arg_min(c.project_yuan, c.priority) filter (where c.project_yuan is not null) as project_yuan,
-        arg_min(c.source, c.priority) filter (where c.total_yuan is not null) as total_source,
-        arg_min(c.page, c.priority) filter (where c.total_yuan is not null) as source_page
+        first(c.total_yuan order by c.priority, c.source, c.page) filter (where c.total_yuan is not null) as total_yuan,
+        first(c.basic_yuan order by c.priority, c.source, c.page) filter (where c.basic_yuan is not null) as basic_yuan,
+        first(c.project_yuan order by c.priority, c.source, c.page) filter (where c.project_yuan is not null) as project_yuan,
+        first(c.source order by c.priority, c.source, c.page) filter (where c.total_yuan is not null) as total_source,
+        first(c.page order by c.priority, c.source, c.page) filter (where c.total_yuan is not null) as source_page
     from candidates c
     group by c.document_id, c.unit_code
 )
