@@ -82,9 +82,28 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no documents in {paths.events_db}")
         return 0
+    checks = _failed_checks(paths.warehouse)
     for doc, name, status in rows:
-        print(f"{doc[:12]}  {status:<40}  {name}")
+        print(f"{doc[:12]}  {status:<40}  {checks.get(doc, ''):<36}  {name}")
     return 0
+
+
+def _failed_checks(warehouse: Path) -> dict[str, str]:
+    """document_id → 'N checks failed' from the published warehouse (empty before the first build)."""
+    if not warehouse.exists():
+        return {}
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            """select document_id, count(*) filter (where status = 'fail'),
+                      count(*) filter (where status = 'pass_within_tolerance')
+               from check_results group by 1"""
+        ).fetchall()
+    finally:
+        con.close()
+    return {d: f"{f} checks failed, {w} within tolerance" for d, f, w in rows}
 
 
 def _store(args: argparse.Namespace):
