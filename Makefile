@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint samples dev clean
+.PHONY: install run test lint samples dev clean bench fonts screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +17,43 @@ install: $(STAMP)
 run: install
 	$(BIN)/budgetwh build --raw-dir raw/samples --warehouse warehouse/budget.duckdb
 
-test: install
+# Rendering PDFs (samples, the identity-violation tests) embeds a CJK TrueType font from Debian's
+# fonts-wqy-zenhei; PyPI has no freely licensed one reportlab can embed.
+FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+fonts:
+	@test -f $(FONT) || $(SUDO) apt-get install -y -q fonts-wqy-zenhei >/dev/null \
+		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q fonts-wqy-zenhei >/dev/null) \
+		|| echo "warning: $(FONT) missing and fonts-wqy-zenhei could not be installed"
+
+test: install fonts
 	$(BIN)/ruff check dagster_project expectations tests tools
 	$(BIN)/pytest -q -ra
 
 dev: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev
 
-samples: install
+samples: install fonts
 	$(BIN)/python -m tools.samplegen
+
+# Benchmarks (benchmarks/, results in benchmarks/results/, never in git); the synthetic corpus and the
+# scratch warehouses go to $(BENCH_DIR). N=200 takes a long time on 2 cores: BENCH_SIZES=5,50 for less.
+BENCH_DIR   ?= /tmp/budgetwh-bench
+BENCH_SIZES ?= 5,50,200
+comma := ,
+
+bench: install fonts
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python benchmarks/extraction_accuracy.py
+	$(BIN)/python benchmarks/extraction_speed.py --corpus $(BENCH_DIR)/corpus --synthetic 5
+	$(BIN)/python benchmarks/end_to_end.py --corpus $(BENCH_DIR)/corpus --work $(BENCH_DIR)/e2e --sizes $(BENCH_SIZES)
+	$(BIN)/python benchmarks/query_latency.py --work $(BENCH_DIR)/query \
+	  --warehouse $(BENCH_DIR)/e2e/n$(lastword $(subst $(comma), ,$(BENCH_SIZES)))/wh/budget.duckdb
+
+# docs/asset-graph.png for the README: dagster dev + headless Debian Chromium (apt-get install chromium).
+screenshot: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
+	$(BIN)/python -m tools.screenshot --warehouse warehouse/budget.duckdb --out docs/asset-graph.png
 
 clean:
 	rm -rf warehouse dbt/target dbt/logs .dagster_home

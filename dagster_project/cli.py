@@ -30,7 +30,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     paths = current_paths()
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def("build_warehouse")
     log_path = paths.warehouse.parent / "logs" / "build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"building {paths.warehouse} from {paths.raw_dir} (log: {log_path})", flush=True)

@@ -1,18 +1,21 @@
-"""The one Dagster Definitions object: raw → extracted → events → dbt (staging/intermediate/marts) → checks → publish."""
+"""The one Dagster Definitions object: raw → extracted → events → dbt (staging/intermediate/marts) → checks → publish,
+and a partition per document for the per-document view."""
 
 from __future__ import annotations
 
 from dagster import Definitions, load_assets_from_modules
 
-from .assets import checks, dbt, documents, publish
+from .assets import checks, dbt, document_reports, documents, publish
 from .resources import WarehouseResource
 from .settings import current_paths
 
 _paths = current_paths()
 
 defs = Definitions(
-    assets=[*load_assets_from_modules([documents, checks, publish]), dbt.dbt_models],
+    assets=[*load_assets_from_modules([documents, checks, publish, document_reports]), dbt.dbt_models],
     asset_checks=[checks.identity_checks],
+    jobs=[document_reports.build_job, document_reports.document_report_job],
+    sensors=[document_reports.document_partitions],
     resources={
         "warehouse": WarehouseResource(raw_dir=str(_paths.raw_dir), warehouse=str(_paths.warehouse)),
         "dbt": dbt.dbt_resource(),

@@ -310,7 +310,7 @@ having count(amount) filter (where row_type = 'total') = 1 and any_value(table_k
 
 # A department document's figures for a unit = the unit's own document (same unit, same year).
 CROSS_DOCUMENT = """
-select u.document_id, null::int as table_index, 'cross_document' as table_kind, null::int as page,
+select u.document_id, null::int as table_index, 'cross_document' as table_kind, u.source_page as page,
     split_part(u.unit_key, '-', 2) as subject_code,
     'unit document total = department document figure for ' || u.unit_key as item,
     d.total_yuan as expected, u.total_yuan as actual, 1 as n_terms,

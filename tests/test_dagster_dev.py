@@ -103,7 +103,7 @@ def test_materialize_all_succeeds(dagster_dev):
 
     port, tmp = dagster_dev
     client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-    run_id = client.submit_job_execution("__ASSET_JOB", repository_location_name="budget_warehouse",
+    run_id = client.submit_job_execution("build_warehouse", repository_location_name="budget_warehouse",
                                          repository_name="__repository__")
     deadline = time.time() + 1200
     status = None

@@ -74,15 +74,24 @@ def resolve_document_id(store: EventStore, prefix: str) -> str:
 
 def supersede_events(store: EventStore) -> list[Event]:
     """DocumentSuperseded for every older document of the same (region, subject, year, kind) as a newer one."""
+    # The key uses the registration's inferred metadata, overridden by the newest MetadataAsserted value
+    # (a sidecar or `budgetwh` assertion), the same rule int_documents applies.
+    asserted = ",\n".join(
+        f"""coalesce(first(json_extract_string(payload, '$.fields.{f}') order by recorded_at desc, event_id)
+                 filter (where event_type = 'MetadataAsserted'
+                         and json_extract_string(payload, '$.fields.{f}') is not null),
+             first(json_extract_string(payload, '$.{f}') order by recorded_at desc, event_id)
+                 filter (where event_type = 'DocumentRegistered')) as {f}"""
+        for f in ("region_code", "subject_code", "fiscal_year", "doc_kind")
+    )
     rows = store.query(
-        """with reg as (
-               select document_id, recorded_at,
-                      json_extract_string(payload, '$.region_code') as region_code,
-                      json_extract_string(payload, '$.subject_code') as subject_code,
-                      json_extract_string(payload, '$.fiscal_year') as fiscal_year,
-                      json_extract_string(payload, '$.doc_kind') as doc_kind
-               from events where event_type = 'DocumentRegistered'
-               qualify row_number() over (partition by document_id order by recorded_at) = 1),
+        f"""with reg as (
+               select document_id,
+                      min(recorded_at) filter (where event_type = 'DocumentRegistered') as recorded_at,
+                      {asserted}
+               from events where event_type in ('DocumentRegistered', 'MetadataAsserted')
+               group by document_id
+               having count(*) filter (where event_type = 'DocumentRegistered') > 0),
            ok as (select * from reg where document_id in
                      (select document_id from events where event_type = 'TablesExtracted')
                   and subject_code is not null and fiscal_year is not null),

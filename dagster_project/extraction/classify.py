@@ -160,7 +160,14 @@ FUND_LABELS: dict[str, str] = {
     "其他收入": "other_income",
     "单位资金": "unit_funds",
     "上年实户资金余额": "prior_balance",
+    "财政拨款收入": "fiscal_appropriation",  # Hebei: 一般公共预算 + 政府性基金 + 国有资本经营, not split
+    "财政专户收入": "special_account",
+    "经营收入": "operating_income",
+    "国有": "soe",  # "国有本营预算资金" as printed in Dongcheng 2026 (资/经 missing in the source)
 }
+
+# Parent labels under which the sub-columns are fund sources.
+FUND_PARENTS = ("本年收入", "上年结转结余", "上年结转", "本年拨款", "财政拨款结转结余", "资金性质")
 
 TWO_SIDED_KINDS = {"income_expenditure_summary", "fiscal_income_expenditure_summary"}
 
@@ -213,7 +220,21 @@ def canonical_columns(kind: str, header_rows: list[list[str]], width: int) -> li
         names.append(name)
     if "unit_code" not in names and "unit_name" in names:
         names[names.index("unit_name")] = "unit"  # "201002-名称" in one cell
-    return names
+    return _fix_carryover_group_start(names)
+
+
+def _fix_carryover_group_start(names: list[str]) -> list[str]:
+    """The 上年结转结余 group starts with its own 小计. A merged parent label printed one column too far
+    left (Dongcheng 2026 收入总表) makes the last 本年收入 column look like carryover; give it back."""
+    if "carryover_subtotal" not in names or "current_subtotal" not in names:
+        return names
+    first, start = names.index("current_subtotal"), names.index("carryover_subtotal")
+    fixed = list(names)
+    for j in range(first + 1, start):
+        name = fixed[j]
+        if name.startswith("carryover_") and name[len("carryover_"):] not in fixed:
+            fixed[j] = name[len("carryover_"):]
+    return fixed
 
 
 def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
@@ -227,7 +248,13 @@ def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
         return None
     if leaf == "小计" and any("基本支出" in p for p in path[:-1]):
         return "basic"
-    if kind in ("income_summary",) or any(p in ("本年收入", "上年结转结余", "上年结转") for p in path[:-1]):
+    if leaf == "小计" and any("公务用车" in p for p in path[:-1]):
+        return "vehicles"  # 公务用车购置及运行维护费 小计 (= 购置费 + 运行维护费)
+    if leaf in ("一级", "二级", "三级") and any("目录" in p for p in path[:-1]):
+        return f"catalogue_level_{'一二三'.index(leaf[0]) + 1}"  # 政府购买服务指导性目录 levels
+    if kind == "income_summary" and len(path) == 1 and leaf in ("上年结转", "上年结转结余"):
+        return "carryover"  # one 上年结转 column, not split by fund
+    if kind in ("income_summary",) or any(p in FUND_PARENTS for p in path[:-1]):
         fund = _fund_column(path)
         if fund:
             return fund

@@ -17,3 +17,13 @@ nullif(trim(regexp_replace(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*
 {% macro as_of_filter(column) -%}
 {%- if var('as_of') -%} {{ column }} <= cast('{{ var("as_of") }}' as timestamp) {%- else -%} true {%- endif -%}
 {%- endmacro %}
+
+{# Code of "11010522T000000440054-项目名称", "A-货物", "0115-公共信息与宣传服务": letters and digits before the dash (null when there is none). #}
+{% macro prefix_code(text) -%}
+nullif(regexp_extract(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*([0-9A-Za-z]+)\s*[-~－—]', 1), '')
+{%- endmacro %}
+
+{# Name after such a code (the whole text when there is no code). #}
+{% macro prefix_name(text) -%}
+nullif(trim(regexp_replace(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*[0-9A-Za-z]+\s*[-~－—]\s*', '')), '')
+{%- endmacro %}

@@ -1,0 +1,131 @@
+"""One Dagster partition per document: its status, extracted tables and identity check results.
+
+The partitions are dynamic (keyed by document id). A sensor reads the published warehouse, adds a
+partition for every new document and re-materializes a document's report when what it shows changes,
+so the UI's partition view of `document_report` is the per-document page of the warehouse.
+"""
+
+import hashlib
+from typing import Any
+
+import duckdb
+from dagster import (
+    AssetExecutionContext,
+    AssetSelection,
+    DefaultSensorStatus,
+    DynamicPartitionsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    asset,
+    define_asset_job,
+    sensor,
+)
+
+from ..resources import WarehouseResource
+from .publish import published_warehouse
+
+documents_partitions = DynamicPartitionsDefinition(name="documents")
+
+DOCUMENT_SQL = """select file_name, status, status_reason, doc_kind, fiscal_year, region_name, subject_code,
+                         currency_unit
+                  from dim_document where document_id = ?"""
+TABLES_SQL = """select table_index, table_kind, page, title, row_count, is_empty from int_tables
+                where document_id = ? order by table_index"""
+CHECKS_SQL = """select identity, status, page, item, expected_yuan, actual_yuan, difference_yuan
+                from check_results where document_id = ? order by identity, page"""
+# What a report shows; a change in it is a reason to materialize the report again.
+FINGERPRINT_SQL = """select d.document_id,
+        md5(concat_ws('|', d.status, (select count(*) from int_tables t where t.document_id = d.document_id),
+            (select string_agg(concat_ws(':', r.identity, r.status, r.page, r.difference_yuan), ','
+                    order by r.identity, r.status, r.page, r.difference_yuan)
+             from check_results r where r.document_id = d.document_id))) as fingerprint
+    from dim_document d"""
+
+
+def _markdown(rows: list[tuple], header: list[str]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v).replace("|", "/") for v in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def document_report_metadata(con: duckdb.DuckDBPyConnection, document_id: str) -> dict[str, Any]:
+    doc = con.execute(DOCUMENT_SQL, [document_id]).fetchone()
+    if doc is None:
+        raise ValueError(f"document {document_id} is not in the published warehouse")
+    file_name, status, reason, kind, year, region, subject, currency = doc
+    tables = con.execute(TABLES_SQL, [document_id]).fetchall()
+    checks = con.execute(CHECKS_SQL, [document_id]).fetchall()
+    counts = {s: sum(c[1] == s for c in checks) for s in ("pass", "pass_within_tolerance", "fail")}
+    flagged = [c for c in checks if c[1] != "pass"]
+    return {
+        "file_name": file_name,
+        "status": status,
+        "status_reason": reason or "",
+        "doc_kind": kind or "",
+        "fiscal_year": year if year is not None else -1,
+        "region": region or "",
+        "subject_code": subject or "",
+        "currency_unit": currency or "",
+        "tables_found": len(tables),
+        "tables": MetadataValue.md(_markdown(tables, ["#", "kind", "page", "title", "rows", "empty"])),
+        "checks_passed": counts["pass"],
+        "checks_within_tolerance": counts["pass_within_tolerance"],
+        "checks_failed": counts["fail"],
+        "checks_flagged": MetadataValue.md(_markdown(
+            flagged, ["identity", "status", "page", "item", "expected ¥", "actual ¥", "difference ¥"])),
+    }
+
+
+@asset(
+    partitions_def=documents_partitions,
+    deps=[published_warehouse],
+    group_name="documents",
+    kinds={"duckdb"},
+    owners=["team:data-engineering"],
+    description="The per-document view: for one document (partition = document id) its status (current, "
+    "superseded, retracted, failed), the tables extracted from it and its identity check results, read "
+    "from the published warehouse. Partitions are added by the `document_partitions` sensor.",
+)
+def document_report(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    con = duckdb.connect(str(warehouse.paths.warehouse), read_only=True)
+    try:
+        metadata = document_report_metadata(con, context.partition_key)
+    finally:
+        con.close()
+    return MaterializeResult(metadata=metadata)
+
+
+document_report_job = define_asset_job(
+    "document_reports", selection=AssetSelection.assets(document_report), partitions_def=documents_partitions
+)
+# Everything but the per-document reports: what `budgetwh build` and "Materialize" of the pipeline run.
+build_job = define_asset_job("build_warehouse", selection=AssetSelection.all() - AssetSelection.assets(document_report))
+
+
+def report_fingerprints(warehouse_file) -> dict[str, str]:
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        return dict(con.execute(FINGERPRINT_SQL).fetchall())
+    finally:
+        con.close()
+
+
+@sensor(job=document_report_job, minimum_interval_seconds=30, default_status=DefaultSensorStatus.RUNNING,
+        description="Adds a `documents` partition for each document in the published warehouse and "
+        "materializes its report when the document's status, tables or check results change.")
+def document_partitions(context: SensorEvaluationContext, warehouse: WarehouseResource) -> SensorResult:
+    path = warehouse.paths.warehouse
+    if not path.exists():
+        return SensorResult(skip_reason=f"{path} is not published yet")
+    fingerprints = report_fingerprints(path)
+    known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
+    new = sorted(set(fingerprints) - known)
+    return SensorResult(
+        dynamic_partitions_requests=[documents_partitions.build_add_request(new)] if new else [],
+        # the run key makes Dagster skip a report whose content has not changed since its last run
+        run_requests=[RunRequest(partition_key=doc, run_key=hashlib.sha1(f"{doc}{fp}".encode()).hexdigest())
+                      for doc, fp in sorted(fingerprints.items())],
+    )

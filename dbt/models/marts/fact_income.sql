@@ -1,0 +1,44 @@
+-- Grain: one row per current document × unit × function code (where the 收入总表 gives one) × income
+-- source, from the 收入总表 (income_summary). Leaf cells only: data rows (no 合计 / 类 / 款 / department
+-- rows, which restate their parts) and source columns (no 合计 / 小计 columns), so Σ amount_yuan per
+-- document = the table's 合计 (本年收入合计 + 上年结转结余) and nothing is counted twice.
+with parts as (
+    select * from {{ ref('int_table_parts') }}
+    where table_kind = 'income_summary' and is_read_by_facts
+),
+
+sources as (select * from {{ ref('income_sources') }}),
+
+row_keys as (
+    select document_id, table_index, row_index, unit_code, function_code
+    from {{ ref('int_table_rows') }}
+    where table_kind = 'income_summary' and row_type = 'data'
+),
+
+cells as (
+    select c.*
+    from {{ ref('int_table_cells') }} c
+    where c.table_kind = 'income_summary' and c.row_type = 'data'
+      and c.amount_yuan is not null and c.amount_yuan <> 0
+      -- classification, sequence and 合计/小计 columns are not income sources
+      and c.column_name not in ('seq', 'item', 'remark', 'function', 'function_code', 'function_name',
+                                'unit', 'unit_code', 'unit_name', 'total', 'current_subtotal', 'carryover_subtotal')
+)
+
+select
+    c.document_id,
+    coalesce(p.region_code || '-' || coalesce(r.unit_code, p.unit_code), 'unknown') as unit_key,
+    p.fiscal_year,
+    coalesce(case when length(r.function_code) in (3, 5, 7) then r.function_code end, 'unspecified') as function_code,
+    c.column_name as income_source,
+    coalesce(s.name_zh, '(未识别的列 ' || c.column_name || ')') as income_source_name,
+    coalesce(s.is_carryover, c.column_name like 'carryover%') as is_carryover,
+    cast(c.amount_yuan as decimal(20, 2)) as amount_yuan,
+    c.page as source_page,
+    c.table_index,
+    c.row_index,
+    c.correction_event_id
+from cells c
+join parts p using (document_id, table_index)
+join row_keys r using (document_id, table_index, row_index)
+left join sources s on s.code = c.column_name

@@ -1,0 +1,54 @@
+-- Grain: one row per line of the 政府购买服务预算财政拨款明细表 (purchased_services) of a current
+-- document: unit × project (where printed) × 指导性目录 item (一级 / 二级 / 三级) × 服务领域. Data rows only
+-- (not the 合计 row), so Σ amount_yuan per document = the table's 合计.
+with parts as (
+    select * from {{ ref('int_table_parts') }}
+    where table_kind = 'purchased_services' and is_read_by_facts
+),
+
+lines as (
+    select
+        document_id,
+        table_index,
+        row_index,
+        any_value(page) as page,
+        max(code) filter (where column_name = 'unit_code') as unit_code,
+        max({{ prefix_code('raw_text') }}) filter (where column_name = 'project_name') as project_code,
+        max({{ prefix_name('raw_text') }}) filter (where column_name = 'project_name') as project_name,
+        max({{ prefix_code('raw_text') }}) filter (where column_name = 'catalogue_level_1') as catalogue_level_1_code,
+        max({{ prefix_name('raw_text') }}) filter (where column_name = 'catalogue_level_1') as catalogue_level_1_name,
+        max({{ prefix_code('raw_text') }}) filter (where column_name = 'catalogue_level_2') as catalogue_level_2_code,
+        max({{ prefix_name('raw_text') }}) filter (where column_name = 'catalogue_level_2') as catalogue_level_2_name,
+        max({{ prefix_name('raw_text') }}) filter (where column_name = 'catalogue_level_3') as catalogue_level_3_name,
+        max(code) filter (where column_name = 'service_field') as service_field_code,
+        max({{ prefix_name('raw_text') }}) filter (where column_name = 'service_field') as service_field_name,
+        max(amount_yuan) filter (where column_name = 'amount') as amount_yuan,
+        max(correction_event_id) as correction_event_id
+    from {{ ref('int_table_cells') }}
+    where table_kind = 'purchased_services' and row_type = 'data'
+    group by document_id, table_index, row_index
+)
+
+select
+    l.document_id,
+    coalesce(p.region_code || '-' || coalesce(l.unit_code, p.unit_code), 'unknown') as unit_key,
+    p.fiscal_year,
+    l.project_code,
+    l.project_name,
+    l.catalogue_level_1_code,
+    l.catalogue_level_1_name,
+    l.catalogue_level_2_code,
+    l.catalogue_level_2_name,
+    l.catalogue_level_3_name,
+    -- 服务领域 is printed as a function class ("201-一般公共服务支出")
+    coalesce(case when length(l.service_field_code) in (3, 5, 7) then l.service_field_code end, 'unspecified')
+        as service_field_code,
+    l.service_field_name,
+    cast(l.amount_yuan as decimal(20, 2)) as amount_yuan,
+    l.page as source_page,
+    l.table_index,
+    l.row_index,
+    l.correction_event_id
+from lines l
+join parts p using (document_id, table_index)
+where l.amount_yuan is not null and l.amount_yuan <> 0

@@ -1,0 +1,7 @@
+{# No two rows share the given combination of columns (the grain of a fact). #}
+{% test unique_combination(model, columns) %}
+select {{ columns | join(', ') }}, count(*) as n
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}

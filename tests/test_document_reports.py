@@ -1,0 +1,50 @@
+"""The per-document view: a sensor adds one `documents` partition per document of the published warehouse,
+and a document's partition of `document_report` shows its status, tables and check results."""
+
+from __future__ import annotations
+
+from dagster import DagsterInstance, build_sensor_context, materialize
+
+from dagster_project.assets.document_reports import document_partitions, document_report, documents_partitions
+from dagster_project.resources import WarehouseResource
+
+from .conftest import SAMPLES
+
+
+def test_sensor_adds_a_partition_per_document_and_requests_its_report(sample_build, wh):
+    resource = WarehouseResource(raw_dir=str(SAMPLES), warehouse=str(sample_build[0]))
+    docs = sorted(r[0] for r in wh.execute("select document_id from dim_document").fetchall())
+    with DagsterInstance.ephemeral() as instance:
+        result = document_partitions(build_sensor_context(instance=instance, resources={"warehouse": resource}))
+        assert sorted(result.dynamic_partitions_requests[0].partition_keys) == docs
+        assert sorted(r.partition_key for r in result.run_requests) == docs
+
+        instance.add_dynamic_partitions(documents_partitions.name, docs)
+        again = document_partitions(build_sensor_context(instance=instance, resources={"warehouse": resource}))
+        assert not again.dynamic_partitions_requests  # known documents are not added twice
+        # unchanged reports keep their run keys, so Dagster does not run them again
+        assert [r.run_key for r in again.run_requests] == [r.run_key for r in result.run_requests]
+
+
+def test_document_partition_shows_status_tables_and_checks(sample_build, wh):
+    doc, file_name = wh.execute(
+        "select document_id, file_name from dim_document where file_name like 'beijing-dongcheng%2023%'").fetchone()
+    n_tables = wh.execute("select count(*) from int_tables where document_id = ?", [doc]).fetchone()[0]
+    statuses = dict(wh.execute(
+        "select status, count(*) from check_results where document_id = ? group by 1", [doc]).fetchall())
+    resource = WarehouseResource(raw_dir=str(SAMPLES), warehouse=str(sample_build[0]))
+    with DagsterInstance.ephemeral() as instance:
+        instance.add_dynamic_partitions(documents_partitions.name, [doc])
+        result = materialize([document_report], partition_key=doc, instance=instance,
+                             resources={"warehouse": resource})
+        assert result.success
+        event = instance.get_latest_materialization_event(document_report.key)
+        meta = {k: v.value for k, v in event.asset_materialization.metadata.items()}
+    assert event.asset_materialization.partition == doc
+    assert meta["file_name"] == file_name and meta["status"] == "current"
+    assert meta["tables_found"] == n_tables > 0
+    assert "project_expenditure" in meta["tables"]
+    assert meta["checks_passed"] == statuses.get("pass", 0) > 0
+    assert meta["checks_within_tolerance"] == statuses.get("pass_within_tolerance", 0) > 0  # Dongcheng rounding
+    assert meta["checks_failed"] == statuses.get("fail", 0)
+    assert "pass_within_tolerance" in meta["checks_flagged"]
