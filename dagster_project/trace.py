@@ -89,7 +89,7 @@ def trace(warehouse: Path, document: str | None = None, unit: str | None = None,
                 out.append(f"  3. parsed     column {column}: {step}")
             out.append("  4. models     " + " ← ".join(model_path("fact_expenditure")))
             checks = con.execute(
-                """select identity, status, item from check_results
+                """select distinct identity, status, item from check_results
                    where document_id = ? and (table_index = ? or table_index is null)
                      and (item = 'row ' || ? or item not like 'row %') order by identity""",
                 [doc, t_idx, r_idx]).fetchall()

@@ -114,3 +114,26 @@ def test_materialize_all_succeeds(dagster_dev):
         time.sleep(3)
     assert status == "SUCCESS", (tmp / "dagster.log").read_text()[-4000:]
     assert (tmp / "wh" / "budget.duckdb").exists()
+
+    # what a data engineer reads on the asset page: row count, the built column schema, a preview
+    meta = graphql(port, MATERIALIZATION, {"path": ["fact_expenditure"]})["assetOrError"]
+    entries = {e["label"]: e for e in meta["assetMaterializations"][0]["metadataEntries"]}
+    assert entries["dagster/row_count"]["intValue"] > 0
+    assert "amount_yuan" in {c["name"] for c in entries["dagster/column_schema"]["schema"]["columns"]}
+    assert "preview" in entries
+
+    # the sensor then adds one `documents` partition per sample document (it ticks every 30 s)
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        node = graphql(port, PARTITIONS)["assetNodeOrError"]
+        if len(node["partitionKeys"]) == len(list(SAMPLES.glob("*.pdf"))):
+            break
+        time.sleep(5)
+    assert len(node["partitionKeys"]) == len(list(SAMPLES.glob("*.pdf"))), node
+
+
+MATERIALIZATION = """query ($path: [String!]!) { assetOrError(assetKey: {path: $path}) { ... on Asset {
+  assetMaterializations(limit: 1) { metadataEntries { label
+    ... on IntMetadataEntry { intValue }
+    ... on TableSchemaMetadataEntry { schema { columns { name type } } } } } } } }"""
+PARTITIONS = """{ assetNodeOrError(assetKey: {path: ["document_report"]}) { ... on AssetNode { partitionKeys } } }"""

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,11 +33,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
+def wait_for(port: int, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise SystemExit("dagster dev exited early")
+            raise SystemExit("dagster dev exited early:\n" + log.read_text()[-3000:])
         try:
             r = requests.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ assetNodes { id } }"}, timeout=5)
             if r.ok and r.json().get("data", {}).get("assetNodes"):
@@ -45,6 +46,21 @@ def wait_for(port: int, proc: subprocess.Popen, timeout: float = 180) -> None:
             pass
         time.sleep(2)
     raise SystemExit("dagster dev did not serve the asset graph in time")
+
+
+ACTIVE_RUNS = """{ runsOrError(filter: {statuses: [QUEUED, NOT_STARTED, STARTING, STARTED]}) {
+  ... on Runs { results { runId } } } }"""
+
+
+def wait_for_runs(port: int, timeout: float = 300) -> None:
+    """The sensor launches one report run per document at startup; let them finish before the picture."""
+    time.sleep(20)  # the sensor's first tick
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        r = requests.post(f"http://127.0.0.1:{port}/graphql", json={"query": ACTIVE_RUNS}, timeout=10)
+        if not r.json()["data"]["runsOrError"]["results"]:
+            return
+        time.sleep(3)
 
 
 def shoot(port: int, out: Path) -> None:
@@ -82,24 +98,26 @@ def main() -> int:
     parser.add_argument("--out", default=str(REPO / "docs" / "asset-graph.png"))
     args = parser.parse_args()
     port = free_port()
-    home = Path(args.warehouse).parent / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="budgetwh-screenshot-"))  # a fresh instance: no earlier runs shown
     bindir = Path(sys.executable).parent
-    env = {**os.environ, "DAGSTER_HOME": str(home), "BUDGETWH_WAREHOUSE": args.warehouse,
+    env = {**os.environ, "DAGSTER_HOME": str(home), "BUDGETWH_WAREHOUSE": str(Path(args.warehouse).resolve()),
            "PATH": f"{bindir}:{os.environ.get('PATH', '')}"}
-    proc = subprocess.Popen([str(bindir / "dagster"), "dev", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    log = home / "dagster.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(bindir / "dagster"), "dev", "--host", "127.0.0.1", "--port", str(port)],
+                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        wait_for(port, proc)
+        wait_for(port, proc, log)
+        wait_for_runs(port)
         shoot(port, Path(args.out))
         print(f"wrote {args.out}")
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
     return 0
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import duckdb
-from dagster import AssetExecutionContext, MetadataValue, Output
+from dagster import AssetExecutionContext, MetadataValue, Output, TableColumn, TableSchema
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from ..resources import WarehouseResource
@@ -58,25 +58,40 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
         try:
             for event in events:
                 if isinstance(event, Output):
-                    table = context.asset_key_for_output(event.output_name).path[-1]
-                    event = event.with_metadata({**event.metadata, **table_metadata(con, table)})
+                    key = context.asset_key_for_output(event.output_name)
+                    declared = context.assets_def.metadata_by_key[key].get("dagster/column_schema")
+                    descriptions = {c.name: c.description for c in declared.columns} if declared else {}
+                    event = event.with_metadata(
+                        {**event.metadata, **table_metadata(con, key.path[-1], descriptions)})
                 yield event
         finally:
             con.close()
 
 
-def table_metadata(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
+def table_metadata(con: duckdb.DuckDBPyConnection, name: str, descriptions: dict[str, str] | None = None
+                   ) -> dict[str, Any]:
     exists = con.execute(
         "select count(*) from information_schema.tables where table_name = ?", [name]
     ).fetchone()[0]
     if not exists or name.startswith("stg_"):
         return {}
     rows = con.execute(f"select count(*) from {name}").fetchone()[0]
+    # The schema as built (what dagster-dbt's fetch_column_metadata reads, which cannot open the DuckDB
+    # file while the dbt process holds it): done here once dbt has released the file.
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns where table_name = ? order by ordinal_position",
+        [name],
+    ).fetchall()
     preview = con.execute(f"select * from {name} limit 5").df()
     for col in preview.columns:
         if preview[col].dtype == object:
             preview[col] = preview[col].astype(str).str.slice(0, 40)
-    return {"dagster/row_count": rows, "preview": MetadataValue.md(preview.to_markdown(index=False))}
+    return {
+        "dagster/row_count": rows,
+        "dagster/column_schema": TableSchema(
+            columns=[TableColumn(c, t.lower(), (descriptions or {}).get(c)) for c, t in columns]),
+        "preview": MetadataValue.md(preview.to_markdown(index=False)),
+    }
 
 
 def dbt_resource() -> DbtCliResource:

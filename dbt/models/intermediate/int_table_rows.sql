@@ -4,6 +4,7 @@
 {% set dimensions = ['function', 'econ_dept', 'econ_gov', 'unit'] %}
 {% set amounts = ['basic', 'project', 'personnel', 'public'] %}
 
+with wide as (
 select
     document_id,
     table_index,
@@ -34,3 +35,16 @@ select
     max(correction_event_id) as correction_event_id
 from {{ ref('int_table_cells') }}
 group by document_id, table_index, row_index
+)
+
+-- A "科目编码" column holds economic codes in some tables (Hebei's 基本支出表): function codes start with
+-- 2, department economic codes with 3 and government ones with 5, so such codes move to their scheme.
+select * replace (
+    case when regexp_matches(function_code, '^[35]') then null else function_code end as function_code,
+    case when regexp_matches(function_code, '^[35]') then null else function_name end as function_name,
+    coalesce(econ_dept_code, case when function_code like '3%' then function_code end) as econ_dept_code,
+    coalesce(econ_dept_name, case when function_code like '3%' then function_name end) as econ_dept_name,
+    coalesce(econ_gov_code, case when function_code like '5%' then function_code end) as econ_gov_code,
+    coalesce(econ_gov_name, case when function_code like '5%' then function_name end) as econ_gov_name
+)
+from wide
