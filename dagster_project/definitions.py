@@ -6,6 +6,7 @@ from __future__ import annotations
 from dagster import Definitions, load_assets_from_modules
 
 from .assets import checks, dbt, document_reports, documents, publish
+from .jobs import build_job
 from .resources import WarehouseResource
 from .settings import current_paths
 
@@ -14,8 +15,8 @@ _paths = current_paths()
 defs = Definitions(
     assets=[*load_assets_from_modules([documents, checks, publish, document_reports]), dbt.dbt_models],
     asset_checks=[checks.identity_checks],
-    jobs=[document_reports.build_job, document_reports.document_report_job],
-    sensors=[document_reports.document_partitions],
+    jobs=[build_job, document_reports.document_report_job],
+    sensors=[documents.raw_folder_sensor, document_reports.document_partitions],
     resources={
         "warehouse": WarehouseResource(raw_dir=str(_paths.raw_dir), warehouse=str(_paths.warehouse)),
         "dbt": dbt.dbt_resource(),

@@ -101,8 +101,6 @@ def document_report(context: AssetExecutionContext, warehouse: WarehouseResource
 document_report_job = define_asset_job(
     "document_reports", selection=AssetSelection.assets(document_report), partitions_def=documents_partitions
 )
-# Everything but the per-document reports: what `budgetwh build` and "Materialize" of the pipeline run.
-build_job = define_asset_job("build_warehouse", selection=AssetSelection.all() - AssetSelection.assets(document_report))
 
 
 def report_fingerprints(warehouse_file) -> dict[str, str]:

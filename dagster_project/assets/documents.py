@@ -1,12 +1,26 @@
-"""Raw documents → extraction → the append-only event store."""
+"""Raw documents → extraction → the append-only event store, and the sensor watching the raw folder."""
 
 
+import hashlib
+import json
 from collections import Counter
+from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    DefaultSensorStatus,
+    MaterializeResult,
+    MetadataValue,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    asset,
+    sensor,
+)
 
 from ..events.commands import supersede_events
-from ..ingest import EXTRACTOR_VERSION, RawFile, extract_documents, scan_raw, sidecar_events
+from ..ingest import EXTRACTOR_VERSION, FORMATS, RawFile, extract_documents, scan_raw, sidecar_events
 from ..resources import WarehouseResource
 
 EVENT_STORE_KEY = AssetKey(["event_store", "events"])
@@ -108,3 +122,26 @@ def event_store(warehouse: WarehouseResource, extracted_documents: list) -> Mate
             "path": str(warehouse.paths.events_db),
         }
     )
+
+
+def raw_fingerprint(raw_dir: Path) -> str:
+    """Changes when a document (or its sidecar) is added, replaced or removed below raw_dir."""
+    files = sorted(
+        (str(p.relative_to(raw_dir)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in raw_dir.rglob("*")
+        if p.is_file() and (p.suffix.lower() in FORMATS or p.name.endswith(".meta.yaml")) and not p.name.startswith(".")
+    )
+    return hashlib.sha1(json.dumps(files).encode()).hexdigest()
+
+
+@sensor(job_name="build_warehouse", minimum_interval_seconds=30, default_status=DefaultSensorStatus.STOPPED,
+        description="Watches the raw folder and runs the pipeline when documents are added or changed; "
+        "only the new documents are extracted. Off by default: turn it on under Automation.")
+def raw_folder_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource) -> SensorResult:
+    raw_dir = warehouse.paths.raw_dir
+    if not raw_dir.exists():
+        return SensorResult(skip_reason=f"{raw_dir} does not exist")
+    fingerprint = raw_fingerprint(raw_dir)
+    if fingerprint == context.cursor:
+        return SensorResult(skip_reason="no new or changed documents")
+    return SensorResult(run_requests=[RunRequest(run_key=fingerprint)], cursor=fingerprint)

@@ -27,3 +27,18 @@ nullif(regexp_extract(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*([0-9
 {% macro prefix_name(text) -%}
 nullif(trim(regexp_replace(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*[0-9A-Za-z]+\s*[-~－—]\s*', '')), '')
 {%- endmacro %}
+
+{# The provenance every fact row carries: the page, table and row it was read from, and the correction
+   event that changed it, if any. #}
+{% macro provenance_columns(alias) -%}
+    {{ alias }}.page as source_page,
+    {{ alias }}.table_index,
+    {{ alias }}.row_index,
+    {{ alias }}.correction_event_id
+{%- endmacro %}
+
+{# The tables of one kind the facts read (int_table_parts decides which part covers which unit). #}
+{% macro fact_parts(kind) -%}
+    select * from {{ ref('int_table_parts') }}
+    where table_kind = '{{ kind }}' and is_read_by_facts
+{%- endmacro %}

@@ -2,10 +2,7 @@
 -- source, from the 收入总表 (income_summary). Leaf cells only: data rows (no 合计 / 类 / 款 / department
 -- rows, which restate their parts) and source columns (no 合计 / 小计 columns), so Σ amount_yuan per
 -- document = the table's 合计 (本年收入合计 + 上年结转结余) and nothing is counted twice.
-with parts as (
-    select * from {{ ref('int_table_parts') }}
-    where table_kind = 'income_summary' and is_read_by_facts
-),
+with parts as ({{ fact_parts('income_summary') }}),
 
 sources as (select * from {{ ref('income_sources') }}),
 

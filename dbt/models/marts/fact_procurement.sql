@@ -1,10 +1,7 @@
 -- Grain: one row per item line of the 政府采购预算明细表 (procurement) of a current document: unit ×
 -- 采购类别 (A-货物 goods / B-工程 works / C-服务 services, or the printed item). Data rows only (not the
 -- 合计 row), so Σ amount_yuan per document = the table's 合计.
-with parts as (
-    select * from {{ ref('int_table_parts') }}
-    where table_kind = 'procurement' and is_read_by_facts
-),
+with parts as ({{ fact_parts('procurement') }}),
 
 lines as (
     select
@@ -36,10 +33,7 @@ select
         else 'unspecified'
     end as procurement_type,
     cast(l.amount_yuan as decimal(20, 2)) as amount_yuan,
-    l.page as source_page,
-    l.table_index,
-    l.row_index,
-    l.correction_event_id
+    {{ provenance_columns('l') }}
 from lines l
 join parts p using (document_id, table_index)
 where l.amount_yuan is not null and l.amount_yuan <> 0

@@ -1,10 +1,7 @@
 -- Grain: one row per project line of the 项目支出表 (project_expenditure) of a current document: unit ×
 -- project × function × economic class as printed. Data rows only (the 合计 row restates them), so
 -- Σ amount_yuan per document = the table's 合计 = the document's 项目支出 total.
-with parts as (
-    select * from {{ ref('int_table_parts') }}
-    where table_kind = 'project_expenditure' and is_read_by_facts
-),
+with parts as ({{ fact_parts('project_expenditure') }}),
 
 cells as (
     select * from {{ ref('int_table_cells') }}
@@ -42,10 +39,7 @@ select
     coalesce(l.econ_dept_code, 'unspecified') as econ_dept_code,
     coalesce(l.econ_gov_code, 'unspecified') as econ_gov_code,
     cast(l.amount_yuan as decimal(20, 2)) as amount_yuan,
-    l.page as source_page,
-    l.table_index,
-    l.row_index,
-    l.correction_event_id
+    {{ provenance_columns('l') }}
 from lines l
 join parts p using (document_id, table_index)
 where l.amount_yuan is not null and l.amount_yuan <> 0

@@ -1,10 +1,7 @@
 -- Grain: one row per line of the 政府购买服务预算财政拨款明细表 (purchased_services) of a current
 -- document: unit × project (where printed) × 指导性目录 item (一级 / 二级 / 三级) × 服务领域. Data rows only
 -- (not the 合计 row), so Σ amount_yuan per document = the table's 合计.
-with parts as (
-    select * from {{ ref('int_table_parts') }}
-    where table_kind = 'purchased_services' and is_read_by_facts
-),
+with parts as ({{ fact_parts('purchased_services') }}),
 
 lines as (
     select
@@ -45,10 +42,7 @@ select
         as service_field_code,
     l.service_field_name,
     cast(l.amount_yuan as decimal(20, 2)) as amount_yuan,
-    l.page as source_page,
-    l.table_index,
-    l.row_index,
-    l.correction_event_id
+    {{ provenance_columns('l') }}
 from lines l
 join parts p using (document_id, table_index)
 where l.amount_yuan is not null and l.amount_yuan <> 0

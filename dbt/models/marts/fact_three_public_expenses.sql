@@ -6,10 +6,7 @@
 -- Σ amount_yuan per document and budget year = the table's stated total.
 -- Two layouts: Beijing prints one row per year with a column per category (the `year` column says
 -- which year, e.g. 2022 and 2023); Hebei prints one row per category (`item`) for the budget year.
-with parts as (
-    select * from {{ ref('int_table_parts') }}
-    where table_kind = 'three_public' and is_read_by_facts
-),
+with parts as ({{ fact_parts('three_public') }}),
 
 categories as (
     select * from (values
@@ -98,10 +95,7 @@ select
     k.category_name,
     k.is_three_public,
     cast(l.amount_yuan as decimal(20, 2)) as amount_yuan,
-    l.page as source_page,
-    l.table_index,
-    l.row_index,
-    l.correction_event_id
+    {{ provenance_columns('l') }}
 from leaves l
 join categories k using (category)
 where l.amount_yuan is not null and l.amount_yuan <> 0
