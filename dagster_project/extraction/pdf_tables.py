@@ -21,12 +21,22 @@ Pure functions, no Dagster imports.  One pass over the document with pdfplumber:
 * header rows end at the 栏次 row, else before the first row with an amount, a classification
   code or a leading 合计/总计 (no such row: the first row is the header); blank rows are kept
   where printed in the body.
+
+Speed (issue #7; cProfile: ~80% of the time is pdfminer parsing the content streams): fake-bold
+glyphs are removed by `_dedupe_chars`, pdfplumber's algorithm without its quadratic final sort, and
+pdfminer's per-token `log.debug` calls are shadowed while a document is read.  The output is the
+same as before, byte for byte.
 """
 
 from __future__ import annotations
 
+import itertools
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -602,6 +612,65 @@ class _Assembler:
 # entry point
 
 
+def _dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1) -> list[dict[str, Any]]:
+    """pdfplumber's `utils.dedupe_chars` (same clusters, same survivors, same order) without its
+    final `sorted(..., key=chars.index)`, which compares dicts and is quadratic in the page's chars."""
+    from pdfplumber.utils.clustering import cluster_objects
+
+    key = itemgetter("upright", "text", "fontname", "size")
+    pos_key = itemgetter("doctop", "x0")
+    kept = []
+    for _, grouped in itertools.groupby(sorted(chars, key=key), key=key):
+        group = list(grouped)
+        if len(group) == 1:  # most glyphs: nothing to cluster
+            kept.append(group[0])
+            continue
+        for y_cluster in cluster_objects(group, itemgetter("doctop"), tolerance):
+            for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance):
+                kept.append(sorted(x_cluster, key=pos_key)[0])
+    # the earliest of equal dicts survives a cluster, so its own index is the one chars.index finds
+    position = {id(c): i for i, c in enumerate(chars)}
+    kept.sort(key=lambda c: position[id(c)])
+    return kept
+
+
+def _deduped_page(page: Any) -> Any:
+    """`page.dedupe_chars(tolerance=1)` with the fast `_dedupe_chars` (pdfplumber 0.11's
+    Page.dedupe_chars builds the same FilteredPage)."""
+    from pdfplumber.page import FilteredPage
+
+    p = FilteredPage(page, lambda _: True)
+    p._objects = dict(page.objects)
+    p._objects["char"] = _dedupe_chars(page.chars)
+    return p
+
+
+def _noop(*_args: Any, **_kwargs: Any) -> None:
+    return None
+
+
+@contextmanager
+def _quiet_pdfminer() -> Iterator[None]:
+    """pdfminer calls `log.debug` for every token it parses (~15 calls per glyph); while DEBUG is off
+    those calls do nothing but still cost a tenth of the parse.  Shadow them for the duration of one
+    extraction, unless someone asked for pdfminer's debug output."""
+    import pdfminer.pdfinterp  # noqa: F401 - the loggers exist once pdfminer's modules are imported
+    import pdfminer.psparser  # noqa: F401
+
+    patched = []
+    names = [n for n in list(logging.root.manager.loggerDict) if n.startswith("pdfminer.")]
+    for name in names:
+        log = logging.getLogger(name)
+        if not log.isEnabledFor(logging.DEBUG) and "debug" not in vars(log):
+            log.debug = _noop  # type: ignore[method-assign]
+            patched.append(log)
+    try:
+        yield
+    finally:
+        for log in patched:
+            del log.debug
+
+
 def _open(path: Path) -> Any:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -634,6 +703,11 @@ def extract_pdf(path: str | Path) -> ExtractedDocument:
     Raises EmptyFileError, EncryptedPDFError, CorruptPDFError or NoTextLayerError (all
     ExtractionError, with `.reason`)."""
     path = Path(path)
+    with _quiet_pdfminer():
+        return _extract(path)
+
+
+def _extract(path: Path) -> ExtractedDocument:
     pdf = _open(path)
     try:
         try:
@@ -649,7 +723,7 @@ def extract_pdf(path: str | Path) -> ExtractedDocument:
         for page_no, raw_page in enumerate(pages, start=1):
             try:
                 # fake bold (the same glyph printed twice, slightly shifted) would double every character
-                page = raw_page.dedupe_chars(tolerance=1)
+                page = _deduped_page(raw_page)
                 chars = page.chars
                 total_chars += sum(1 for c in chars if c["text"].strip())
                 pages_text.append(normalize_text(page.extract_text()))

@@ -8,6 +8,7 @@ parts here (not by the layout engine) so the page of every row is known: that is
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -50,8 +51,17 @@ TITLE = ParagraphStyle("title", fontName=FONT, fontSize=13, leading=18, alignmen
 CONTEXT = ParagraphStyle("context", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
 
 
-def cell_style(width: int) -> ParagraphStyle:
-    size = 8 if width < 8 else 6.5
+@dataclass(frozen=True)
+class Layout:
+    """Page geometry and type sizes; the defaults are the bundled samples' (tools/synthcorpus varies them)."""
+
+    margin_mm: float = 15
+    cell_scale: float = 1.0  # cell font sizes × this
+    landscape_min_cols: int = 8  # tables at least this wide go on landscape pages
+
+
+def cell_style(width: int, scale: float = 1.0) -> ParagraphStyle:
+    size = (8 if width < 8 else 6.5) * scale
     return ParagraphStyle(f"cell{width}", fontName=FONT, fontSize=size, leading=size + 1.5, wordWrap="CJK")
 
 
@@ -103,7 +113,8 @@ def column_widths(grid: list[list[str]], available: float) -> list[float]:
     return [available * w / total for w in weights]
 
 
-def table_parts(t: dict[str, Any], frame_w: float, frame_h: float, first_h: float) -> list[Table]:
+def table_parts(t: dict[str, Any], frame_w: float, frame_h: float, first_h: float,
+                cell_scale: float = 1.0) -> list[Table]:
     header = t["header_rows"]
     body = [r["cells"] for r in t["rows"]]
     grid = header + body
@@ -111,7 +122,7 @@ def table_parts(t: dict[str, Any], frame_w: float, frame_h: float, first_h: floa
         return []
     width = max(len(r) for r in grid)
     grid = [r + [""] * (width - len(r)) for r in grid]
-    style = cell_style(width)
+    style = cell_style(width, cell_scale)
     data = [[Paragraph(escape(c).replace("\n", "<br/>"), style) for c in row] for row in grid]
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -140,9 +151,10 @@ def table_parts(t: dict[str, Any], frame_w: float, frame_h: float, first_h: floa
         rest, available = split[1], frame_h
 
 
-def render(blocks: list[dict[str, Any]], out: Path, title: str) -> list[dict[str, Any]]:
+def render(blocks: list[dict[str, Any]], out: Path, title: str, layout: Layout = Layout()) -> list[dict[str, Any]]:
     """Write the PDF; return the document's tables with their pages filled in (the gold set)."""
     register_font()
+    margin = layout.margin_mm * mm
     portrait_size, landscape_size = A4, landscape(A4)
 
     def footer(canvas, doc):
@@ -150,7 +162,7 @@ def render(blocks: list[dict[str, Any]], out: Path, title: str) -> list[dict[str
         canvas.drawCentredString(doc.pagesize[0] / 2, 8 * mm, f"- {canvas.getPageNumber()} -")
 
     def frame(size):
-        return Frame(MARGIN, MARGIN, size[0] - 2 * MARGIN, size[1] - 2 * MARGIN, id="f", leftPadding=0,
+        return Frame(margin, margin, size[0] - 2 * margin, size[1] - 2 * margin, id="f", leftPadding=0,
                      rightPadding=0, topPadding=0, bottomPadding=0)
 
     doc = BaseDocTemplate(str(out), title=title, author="budget-warehouse samples", pagesize=portrait_size,
@@ -168,10 +180,10 @@ def render(blocks: list[dict[str, Any]], out: Path, title: str) -> list[dict[str
             continue
         t = block["table"]
         width = max([len(r) for r in t["header_rows"]] + [len(r["cells"]) for r in t["rows"]] + [0])
-        wanted = "landscape" if width >= 8 else "portrait"
+        wanted = "landscape" if width >= layout.landscape_min_cols else "portrait"
         size = landscape_size if wanted == "landscape" else portrait_size
         story += [NextPageTemplate(wanted), PageBreak()]
-        frame_w, frame_h = size[0] - 2 * MARGIN, size[1] - 2 * MARGIN
+        frame_w, frame_h = size[0] - 2 * margin, size[1] - 2 * margin
         head: list[Flowable] = [Paragraph(escape(t["title"]), TITLE)]
         head += [Paragraph(escape(c), CONTEXT) for c in t["context"]]
         head.append(Spacer(1, 3))
@@ -179,7 +191,7 @@ def render(blocks: list[dict[str, Any]], out: Path, title: str) -> list[dict[str
         title_page: list[int] = []
         story += [PageMarker(title_page), *head]
         part_pages: list[list[int]] = []
-        parts = table_parts(t, frame_w, frame_h, frame_h - used)
+        parts = table_parts(t, frame_w, frame_h, frame_h - used, layout.cell_scale)
         for n, part in enumerate(parts):
             if n:
                 story.append(PageBreak())

@@ -1,0 +1,106 @@
+"""Query latency of the README's example queries (docs/example_queries.sql) on a fact table scaled
+to ≥ --rows rows.
+
+A copy of a built warehouse gets fact_expenditure replicated R times (R = ceil(rows / base rows)),
+copy r > 0 with synthetic document and unit keys ("<key>#r"); dim_document, dim_unit and
+mart_unit_budget are replicated the same way so the joins keep their shape (copy 0 keeps the real
+keys, so filtered queries return what they return on the real warehouse).  Each query runs once to
+warm up, then --repeat times; median and p95 (nearest rank) wall ms of execute + fetchall.
+
+    .venv/bin/python benchmarks/query_latency.py --warehouse W [--rows 10000000] [--repeat 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.common import ROOT, markdown, merge_summary, write_result  # noqa: E402
+
+KEYED = {  # table → columns that get the copy suffix
+    "fact_expenditure": ("document_id", "unit_key"),
+    "dim_document": ("document_id", "file_name"),
+    "dim_unit": ("unit_key",),
+    "mart_unit_budget": ("document_id", "unit_key"),
+}
+
+
+def example_queries(path: Path) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for chunk in path.read_text(encoding="utf-8").split("-- name:")[1:]:
+        name, _, body = chunk.partition("\n")
+        sql = "\n".join(ln for ln in body.splitlines() if not ln.lstrip().startswith("--")).strip().rstrip(";")
+        out.append((name.strip(), sql))
+    return out
+
+
+def scale(con, rows: int) -> tuple[int, int, int]:
+    """Replicate the keyed tables; returns (base fact rows, copies, fact rows)."""
+    base = con.execute("select count(*) from fact_expenditure").fetchone()[0]
+    copies = max(1, math.ceil(rows / max(1, base)))
+    for table, cols in KEYED.items():
+        replace = ", ".join(f"case when r = 0 then {c} else {c} || '#' || r end as {c}" for c in cols)
+        con.execute(f"create table {table}__scaled as select * exclude (r) replace ({replace}) "
+                    f"from {table} cross join (select range as r from range({copies}))")
+        kind = con.execute("select table_type from information_schema.tables where table_name = ?",
+                           [table]).fetchone()[0]
+        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {table}")
+        con.execute(f"alter table {table}__scaled rename to {table}")
+    return base, copies, con.execute("select count(*) from fact_expenditure").fetchone()[0]
+
+
+def main() -> int:
+    import duckdb
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--warehouse", type=Path, required=True, help="a built budget.duckdb (not modified)")
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/budgetwh-bench/query"))
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    db = args.work / "scaled.duckdb"
+    db.unlink(missing_ok=True)
+    shutil.copy2(args.warehouse, db)
+    con = duckdb.connect(str(db))
+    start = time.perf_counter()
+    base, copies, n_rows = scale(con, args.rows)
+    scale_s = time.perf_counter() - start
+    rows = []
+    p95s: dict[str, float] = {}
+    for name, sql in example_queries(ROOT / "docs" / "example_queries.sql"):
+        n_out = len(con.execute(sql).fetchall())  # warm-up
+        ms = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            con.execute(sql).fetchall()
+            ms.append(1000 * (time.perf_counter() - t))
+        ms.sort()
+        p95 = ms[max(0, math.ceil(0.95 * len(ms)) - 1)]
+        p95s[name] = p95
+        rows.append([name, n_out, f"{statistics.median(ms):.1f}", f"{p95:.1f}", f"{ms[-1]:.1f}"])
+    con.close()
+    threads = duckdb.connect().execute("select current_setting('threads')").fetchone()[0]
+    text = "\n".join([
+        "# Example query latency on a scaled fact table", "",
+        f"warehouse {args.warehouse}: {base:,} fact rows × {copies} copies = {n_rows:,} rows "
+        f"(scaling took {scale_s:.1f}s); DuckDB {duckdb.__version__}, {threads} threads, {args.repeat} runs each",
+        "", markdown(["query", "result rows", "median ms", "p95 ms", "max ms"], rows), "",
+        f"worst p95: {max(p95s.values()):.1f} ms",
+    ])
+    print(text)
+    write_result("query_latency.md", text)
+    if n_rows >= 10_000_000:
+        merge_summary({"query_p95_ms_10m_rows": round(max(p95s.values()), 1)})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
