@@ -27,7 +27,7 @@ fonts:
 		|| echo "warning: $(FONT) missing and fonts-wqy-zenhei could not be installed"
 
 test: install fonts
-	$(BIN)/ruff check dagster_project expectations tests tools
+	$(BIN)/ruff check dagster_project expectations tests tools benchmarks
 	$(BIN)/pytest -q -ra
 
 dev: install
