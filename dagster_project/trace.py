@@ -79,14 +79,19 @@ def trace(warehouse: Path, document: str | None = None, unit: str | None = None,
                 [doc, t_idx, r_idx]).fetchall()
             out.append(f"  2. extracted  row {r_idx} (event {extraction[:12]}): "
                        + " | ".join(f"{c}={p!r}" for c, p, _, _ in cells if p))
-            column = {"basic": "basic", "project": "project"}.get(etype, "total")
-            printed = {c: (p, r, k) for c, p, r, k in cells}.get(column)
-            if printed:
-                p, r, k = printed
-                step = f"'{r}' {currency} × {multiplier} = {amount:,.2f} yuan"
-                if k:
-                    step += f"  (corrected from '{p}' by event {k[:12]})"
-                out.append(f"  3. parsed     column {column}: {step}")
+            by_column = {c: (p, r, k) for c, p, r, k in cells if r}
+            # basic is printed as one column, or (Xi'an) as 人员经费 + 公用经费
+            candidates = {"basic": [["basic"], ["personnel", "public"]], "project": [["project"]]}.get(
+                etype, [["total"]])
+            used = next(([c for c in group if c in by_column] for group in candidates
+                         if any(c in by_column for c in group)), [])
+            if used:
+                step = " + ".join(f"{c} '{by_column[c][1]}'" for c in used)
+                step += f" {currency} × {multiplier} = {amount:,.2f} yuan"
+                for c in used:
+                    if by_column[c][2]:
+                        step += f"  ({c} corrected from '{by_column[c][0]}' by event {by_column[c][2][:12]})"
+                out.append(f"  3. parsed     {step}")
             out.append("  4. models     " + " ← ".join(model_path("fact_expenditure")))
             checks = con.execute(
                 """select distinct identity, status, item from check_results

@@ -27,12 +27,15 @@ def consistent(con) -> bool:
 
 def test_duckdb_engine_reads_the_marts(sample_build):
     engine = sa.create_engine(f"duckdb:///{sample_build[0]}", connect_args={"read_only": True})
-    with engine.connect() as conn:
-        df = pd.read_sql(
-            sa.text("""select d.fiscal_year, f.function_code, sum(f.amount_yuan) as yuan
-                       from fact_expenditure f join dim_document d using (document_id) group by all"""),
-            conn,
-        )
+    try:
+        with engine.connect() as conn:
+            df = pd.read_sql(
+                sa.text("""select d.fiscal_year, f.function_code, sum(f.amount_yuan) as yuan
+                           from fact_expenditure f join dim_document d using (document_id) group by all"""),
+                conn,
+            )
+    finally:
+        engine.dispose()  # the pool would keep the file open with its own configuration
     assert len(df) > 10 and df["yuan"].sum() > 0
 
 
