@@ -46,14 +46,19 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def document_paths(raw_dir: Path) -> list[Path]:
+    """Every document file below raw_dir (recursively), hidden files excepted."""
+    return [p for p in sorted(raw_dir.rglob("*"))
+            if p.suffix.lower() in FORMATS and p.is_file() and not p.name.startswith(".")]
+
+
+def sidecar_path(document: Path) -> Path:
+    return document.with_name(document.name + ".meta.yaml")
+
+
 def scan_raw(raw_dir: Path) -> list[RawFile]:
-    """Every document file below raw_dir (recursively), identified by the sha256 of its bytes."""
-    files = []
-    for p in sorted(raw_dir.rglob("*")):
-        fmt = FORMATS.get(p.suffix.lower())
-        if fmt and p.is_file() and not p.name.startswith("."):
-            files.append(RawFile(p, sha256_file(p), fmt, p.stat().st_size))
-    return files
+    """Every document file below raw_dir, identified by the sha256 of its bytes."""
+    return [RawFile(p, sha256_file(p), FORMATS[p.suffix.lower()], p.stat().st_size) for p in document_paths(raw_dir)]
 
 
 def interpret_document(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -170,7 +175,7 @@ def sidecar_events(raw: RawFile) -> list[Event]:
     becomes a MetadataAsserted event that overrides the inferred values."""
     import yaml
 
-    path = raw.path.with_name(raw.path.name + ".meta.yaml")
+    path = sidecar_path(raw.path)
     if not path.exists():
         return []
     fields = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -97,7 +97,7 @@ def altered_pdf(path: Path, seed: str, change: Change | None, title: str = "samp
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory) -> tuple[list[tuple], dict[str, int]]:
-    """One build of the originals, the altered copies and a 201001 unit copy; its check_results by file."""
+    """One build of the originals, the altered copies and two department copies; check_results by file."""
     raw = tmp_path_factory.mktemp("raw")
     for seed in {c.seed for c in CHANGES}:
         altered_pdf(raw / f"original-{seed.removesuffix('.txt')}.pdf", seed, None)

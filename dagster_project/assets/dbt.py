@@ -70,18 +70,15 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
 
 def table_metadata(con: duckdb.DuckDBPyConnection, name: str, descriptions: dict[str, str] | None = None
                    ) -> dict[str, Any]:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = ?", [name]
-    ).fetchone()[0]
-    if not exists or name.startswith("stg_"):
-        return {}
-    rows = con.execute(f"select count(*) from {name}").fetchone()[0]
     # The schema as built (what dagster-dbt's fetch_column_metadata reads, which cannot open the DuckDB
-    # file while the dbt process holds it): done here once dbt has released the file.
+    # file while the dbt process holds it): read here once dbt has released the file. No columns: no table.
     columns = con.execute(
         "select column_name, data_type from information_schema.columns where table_name = ? order by ordinal_position",
         [name],
     ).fetchall()
+    if not columns or name.startswith("stg_"):
+        return {}
+    rows = con.execute(f"select count(*) from {name}").fetchone()[0]
     preview = con.execute(f"select * from {name} limit 5").df()
     for col in preview.columns:
         if preview[col].dtype == object:

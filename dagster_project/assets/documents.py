@@ -20,7 +20,15 @@ from dagster import (
 )
 
 from ..events.commands import supersede_events
-from ..ingest import EXTRACTOR_VERSION, FORMATS, RawFile, extract_documents, scan_raw, sidecar_events
+from ..ingest import (
+    EXTRACTOR_VERSION,
+    RawFile,
+    document_paths,
+    extract_documents,
+    scan_raw,
+    sidecar_events,
+    sidecar_path,
+)
 from ..resources import WarehouseResource
 
 EVENT_STORE_KEY = AssetKey(["event_store", "events"])
@@ -125,12 +133,10 @@ def event_store(warehouse: WarehouseResource, extracted_documents: list) -> Mate
 
 
 def raw_fingerprint(raw_dir: Path) -> str:
-    """Changes when a document (or its sidecar) is added, replaced or removed below raw_dir."""
-    files = sorted(
-        (str(p.relative_to(raw_dir)), p.stat().st_size, p.stat().st_mtime_ns)
-        for p in raw_dir.rglob("*")
-        if p.is_file() and (p.suffix.lower() in FORMATS or p.name.endswith(".meta.yaml")) and not p.name.startswith(".")
-    )
+    """Changes when a document (or its sidecar) is added, replaced or removed below raw_dir; file sizes and
+    modification times stand in for the hashes scan_raw computes, so a sensor tick stays cheap."""
+    paths = [q for p in document_paths(raw_dir) for q in (p, sidecar_path(p)) if q.exists()]
+    files = [(str(p.relative_to(raw_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
     return hashlib.sha1(json.dumps(files).encode()).hexdigest()
 
 

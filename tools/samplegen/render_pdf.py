@@ -35,7 +35,6 @@ from reportlab.platypus import (
 
 FONT = "WenQuanYiZenHei"
 FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # Debian package fonts-wqy-zenhei
-MARGIN = 15 * mm
 
 
 def register_font() -> None:
