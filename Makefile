@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint samples dev clean bench fonts screenshot
+.PHONY: install run test lint samples dev clean bench fonts office screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,13 @@ fonts:
 		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q fonts-wqy-zenhei >/dev/null) \
 		|| echo "warning: $(FONT) missing and fonts-wqy-zenhei could not be installed"
 
-test: install fonts
+# tests/test_unseen_layout.py lays documents out with LibreOffice (python-docx → soffice → PDF).
+office:
+	@command -v soffice >/dev/null || $(SUDO) apt-get install -y -q --no-install-recommends libreoffice-writer-nogui >/dev/null \
+		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q --no-install-recommends libreoffice-writer-nogui >/dev/null) \
+		|| echo "warning: soffice missing and libreoffice-writer-nogui could not be installed"
+
+test: install fonts office
 	$(BIN)/ruff check dagster_project expectations tests tools benchmarks
 	$(BIN)/pytest -q -ra
 

@@ -70,7 +70,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     store = EventStore(paths.events_db)
     rows = store.query(
         """select r.document_id, json_extract_string(r.payload, '$.file_name'),
-                  coalesce(f.reason, case when t.document_id is not null then 'ok' else 'registered' end)
+                  coalesce(f.reason, case when t.document_id is null then 'registered'
+                                          when json_extract_string(r.payload, '$.doc_kind') = 'narrative'
+                                          then 'ok: narrative only, no tables' else 'ok' end)
            from (select * from events where event_type = 'DocumentRegistered'
                  qualify row_number() over (partition by document_id order by recorded_at desc) = 1) r
            left join (select document_id, json_extract_string(payload, '$.reason') as reason from events

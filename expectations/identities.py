@@ -42,29 +42,35 @@ def _wide(columns: list[str], kinds: list[str]) -> str:
     group by document_id, table_index, row_index"""
 
 
+# Jiangsu prints 支出合计 under 功能分类 (expense_item) and its amount under 支出用途 (purpose_amount).
 INCOME_EQUALS_EXPENDITURE = f"""
-with w as ({_wide(["income_item", "income_amount", "expense_item", "expense_amount"],
+with w as ({_wide(["income_item", "income_amount", "expense_item", "expense_amount", "purpose_item", "purpose_amount"],
                   ["income_expenditure_summary", "fiscal_income_expenditure_summary"])})
 select document_id, table_index, any_value(table_kind) as table_kind,
     min(page) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计')) as page,
     any_value(subject_code) as subject_code, '收入总计 = 支出总计' as item,
     coalesce(max(income_amount) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计')), 0)
         as expected,
-    coalesce(max(expense_amount) filter (where replace(expense_item_text, ' ', '') in ('支出总计', '支出合计')), 0)
-        as actual,
+    coalesce(max(coalesce(expense_amount, purpose_amount)) filter (
+        where replace(coalesce(expense_item_text, '') || coalesce(purpose_item_text, ''), ' ', '')
+              in ('支出总计', '支出合计')), 0) as actual,
     1 as n_terms, any_value(multiplier) as multiplier
 from w
 group by document_id, table_index
 having count(*) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计')) > 0
 """
 
+# Jiangsu's 支出预算总表 adds 单位预留机动经费 (reserve) and 结转下年资金 (carry_forward) to the total.
 LINE_TOTAL = f"""
-with w as ({_wide(["total", "basic", "project", "personnel", "public"], ["expenditure_summary", "gpb_expenditure"])})
+with w as ({_wide(["total", "basic", "project", "personnel", "public", "reserve", "carry_forward"],
+                  ["expenditure_summary", "gpb_expenditure"])})
 select document_id, table_index, table_kind, page, subject_code,
     'row ' || row_index as item,
     total as expected,
-    coalesce(basic, personnel + public, personnel, public, 0) + coalesce(project, 0) as actual,
-    case when basic is null and personnel is not null then 3 else 2 end as n_terms,
+    coalesce(basic, personnel + public, personnel, public, 0) + coalesce(project, 0)
+      + coalesce(reserve, 0) + coalesce(carry_forward, 0) as actual,
+    (case when basic is null and personnel is not null then 3 else 2 end)
+      + (reserve is not null)::int + (carry_forward is not null)::int as n_terms,
     multiplier
 from w
 where row_type in ('data', 'total', 'group')
@@ -92,7 +98,7 @@ select document_id, table_index, any_value(table_kind) as table_kind,
     any_value(multiplier) as multiplier
 from long
 group by document_id, table_index, col
-having count(v) filter (where row_type = 'total') = 1
+having count(v) filter (where row_type = 'total') = 1 and count(v) filter (where row_type = 'data') > 0
 """
 
 # The class amounts a 收支总表 states ("十、卫生健康支出 2,426.26") against the class sums of the fact lines.
@@ -143,6 +149,36 @@ def _label(col: str) -> str:
 
 
 SUMMARY_KINDS = ["income_expenditure_summary", "fiscal_income_expenditure_summary"]
+
+# Where a document itemises only 财政拨款 (or only 一般公共预算) lines, fact_expenditure adds class-level
+# remainders up to the 收支总表's all-fund class amounts (int_expenditure_lines). Their sum must be the
+# income those lines do not cover: 本年收入 − 财政拨款 (or − 一般公共预算) as the 收支总表 prints them.
+CLASS_REMAINDERS = f"""
+with w as ({_wide(["income_item", "income_amount"], ["income_expenditure_summary"])}),
+l as (select *, {_label("income_item")} as label from w),
+income as (
+    select document_id, min(page) as page, any_value(multiplier) as multiplier,
+        coalesce(max(income_amount) filter (where label in ('本年收入合计', '当年收入小计', '本年收入小计')),
+                 max(income_amount) filter (where label in ('收入总计', '收入合计'))) as current_income,
+        max(income_amount) filter (where label like '财政拨款%') as fiscal,
+        max(income_amount) filter (where label like '一般公共预算%') as gpb
+    from l group by document_id
+),
+lines as (
+    select document_id,
+        any_value(source_table_kind) filter (where line_basis = 'printed_line') as line_table,
+        sum(amount_yuan) filter (where line_basis = 'class_remainder') as remainders,
+        count(*) filter (where line_basis = 'class_remainder') as n
+    from fact_expenditure group by document_id
+)
+select i.document_id, null::int as table_index, 'income_expenditure_summary' as table_kind, i.page,
+    null as subject_code, 'Σ class remainders = 本年收入 − income of the itemised ' || l.line_table as item,
+    i.current_income - coalesce(case l.line_table when 'gpb_expenditure' then i.gpb else i.fiscal end, 0)
+        as expected,
+    l.remainders as actual, l.n + 2 as n_terms, i.multiplier
+from income i join lines l using (document_id)
+where l.n > 0
+"""
 
 # 收入总计 = 本年收入合计 + 上年结转结余 (and the other top-level items printed between them).
 CARRY_IN = ("(label like '上年结转%' or label like '年初%结转%' "
@@ -359,6 +395,9 @@ IDENTITIES: list[Identity] = [
     Identity("function_class_totals_match",
              "The function-class amounts stated in 收支总表 = the class sums of the expenditure lines",
              "ERROR", "fact_expenditure", FUNCTION_CLASS_TOTALS),
+    Identity("class_remainders_equal_unitemised_funds",
+             "Σ class_remainder lines = 本年收入 − the funds the itemised lines cover (财政拨款 / 一般公共预算)",
+             "ERROR", "fact_expenditure", CLASS_REMAINDERS),
     Identity("cross_table_totals",
              "支出总表 = 一般公共预算财政拨款支出表 (all funding general public budget); Σ 项目支出表 = project total; "
              "Σ 基本支出表 = basic total", "ERROR", "mart_unit_budget", CROSS_TABLE_TOTALS),

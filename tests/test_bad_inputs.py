@@ -34,6 +34,25 @@ def scanned_pdf(path) -> None:
     c.save()
 
 
+def narrative_pdf(path) -> None:
+    """The explanation half of a budget some offices publish apart from the tables: text, no tables."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from tools.samplegen.render_pdf import FONT_FILE
+
+    pdfmetrics.registerFont(TTFont("narrative-cjk", str(FONT_FILE), subfontIndex=0))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("narrative-cjk", 12)
+    lines = ["2024年北京市海淀区医疗保障局部门预算情况说明",
+             "一、收入预算：2024年收入预算3,120.50万元。",
+             "二、支出预算：2024年支出预算3,120.50万元，其中：基本支出2,210.00万元，项目支出910.50万元。"]
+    for i, line in enumerate(lines):
+        c.drawString(60, 760 - 24 * i, line)
+    c.showPage()
+    c.save()
+
+
 def zip_bomb_docx(path) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
@@ -51,6 +70,9 @@ EXPECTED_REASONS = {
 }
 
 
+NARRATIVE = "haidian-2024-budget-explanation.pdf"
+
+
 @pytest.fixture(scope="module")
 def mixed_build(tmp_path_factory):
     raw = tmp_path_factory.mktemp("raw")
@@ -64,6 +86,7 @@ def mixed_build(tmp_path_factory):
     simple_pdf(raw / "newsletter.pdf")
     simple_pdf(raw / "long.pdf", pages=520, text="第 页 预算 支出 收入")
     zip_bomb_docx(raw / "bomb.docx")
+    narrative_pdf(raw / NARRATIVE)
     wh = tmp_path_factory.mktemp("wh") / "budget.duckdb"
     proc = run_build(raw, wh)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -100,3 +123,20 @@ def test_good_document_landed_and_status_lists_failures(mixed_build):
 
     out = subprocess.run([BUDGETWH, "status", "--warehouse", str(wh)], capture_output=True, text=True).stdout
     assert "encrypted: cannot read without password" in out and "ok" in out
+
+
+def test_narrative_only_document_is_registered_not_failed(mixed_build):
+    _, wh, _ = mixed_build
+    assert NARRATIVE not in failures(wh)
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        status, kind = con.execute("select status, doc_kind from dim_document where file_name = ?",
+                                   [NARRATIVE]).fetchone()
+    finally:
+        con.close()
+    assert (status, kind) == ("current", "narrative")
+    import subprocess
+
+    out = subprocess.run([BUDGETWH, "status", "--warehouse", str(wh)], capture_output=True, text=True).stdout
+    line = next(ln for ln in out.splitlines() if ln.endswith(NARRATIVE))
+    assert "ok: narrative only, no tables" in line

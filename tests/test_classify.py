@@ -79,3 +79,52 @@ def test_table_stated_empty():
            "notes": ["本单位不涉及此项工作内容。"], "section": ""}
     t = interpret_table(raw, 4)
     assert t["is_empty"] and t["table_kind"] == "procurement" and t["rows"][0]["row_type"] == "total"
+
+
+def _raw(title, header, rows):
+    return {"title": title, "context": ["单位：万元"], "header_rows": header,
+            "rows": [{"page": 1, "cells": c} for c in rows], "notes": [], "section": ""}
+
+
+def test_jiangsu_three_sided_summary_and_three_public_with_meetings():
+    header = [["收入", "", "支出", "", "", ""], ["项目名称", "金额", "功能分类", "", "支出用途", ""],
+              ["", "", "功能科目名称", "金额", "项目名称", "金额"]]
+    assert canonical_columns("income_expenditure_summary", header, 6) == [
+        "income_item", "income_amount", "expense_item", "expense_amount", "purpose_item", "purpose_amount"]
+    header = [["合计", "“三公”经费", "", "", "", "", "", "会议费", "培训费"],
+              ["", "小计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费", "", ""],
+              ["", "", "", "小计", "公务用车购置费", "公务用车运行维护费", "", "", ""]]
+    assert canonical_columns("three_public", header, 9) == [
+        "total_incl_meetings_training", "total", "travel_abroad", "vehicles", "vehicle_purchase",
+        "vehicle_operation", "reception", "meetings", "training"]
+
+
+def test_income_sources_printed_as_rows():
+    t = interpret_table(_raw("公开02表 收入预算总表", [["项目名称", "", "金额"]], [
+        ["收入总计", "", "10,150.48"],
+        ["一般公共预算资金", "小计", "10,070.48"], ["", "公共财政拨款(补助)资金", "10,070.48"],
+        ["政府性基金", "小计", ""],
+        ["其他资金", "小计", "80.00"], ["", "事业收入", ""], ["", "其他收入", "80.00"],
+        ["上年结转和结余资金", "小计", ""], ["", "其中：动用上年结转和结余资金", ""]]), 1)
+    assert t["columns"][-1] == "income_source"
+    assert [(r["row_type"], r["cells"][-1]) for r in t["rows"]] == [
+        ("total", ""), ("group", ""), ("data", "gpb"), ("data", "gov_fund"), ("group", ""),
+        ("data", "business_income"), ("data", "other_income"), ("data", "carryover"), ("memo", "")]
+
+
+def test_one_row_expenditure_summary_is_its_total():
+    t = interpret_table(_raw("公开03表 支出预算总表", [["合计", "基本支出", "项目支出", "单位预留机动经费", "结转下年资金"]],
+                             [["10,150.48", "5,678.17", "3,314.68", "1,157.63", ""]]), 2)
+    assert t["columns"] == ["total", "basic", "project", "reserve", "carry_forward"]
+    assert t["rows"][0]["row_type"] == "total"
+
+
+def test_nested_procurement_items_and_amount_header_one_column_left():
+    t = interpret_table(_raw("公开12表 政府采购预算表", [["采购品目大类", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"]], [
+        ["合计", "", "", "", "", "30.00"], ["一、货物A", "", "", "", "", "30.00"],
+        ["", "办公设备购置费", "办公设备购置", "", "", "30.00"],
+        ["", "", "", "台式计算机", "分散自行组织", "18.00"], ["", "", "", "复印机", "分散自行组织", "12.00"]]), 11)
+    assert [r["row_type"] for r in t["rows"]] == ["total", "group", "group", "data", "data"]
+    t = interpret_table(_raw("表12 政府采购预算表", [["采购项目", "预算金额", "", "说明"]], [
+        ["合计", "", "524,400.00", ""], ["医保专网建设", "", "524,400.00", ""]]), 11)
+    assert t["columns"][:3] == ["col_0", "col_2", "amount"] and t["column_notes"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .performance import PERFORMANCE_KINDS, performance_column
+
 # Order matters: the first rule whose keywords all occur in the title wins.
 KIND_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("overall_performance", ("整体", "绩效")),
@@ -130,11 +132,23 @@ LABELS: dict[str, str] = {
     "“三公”经费预算总额": "total",
     "因公出国（境）费用": "travel_abroad",
     "因公出国（境）费": "travel_abroad",
+    "因公出国(境)费": "travel_abroad",
     "公务接待费": "reception",
     "公务用车购置及运行维护费": "vehicles",
     "公务用车购置费": "vehicle_purchase",
     "公务用车运行维护费": "vehicle_operation",
     "服务领域": "service_field",
+    "单位预留机动经费": "reserve",  # Jiangsu 支出预算总表: 合计 = 基本 + 项目 + 单位预留机动经费 + 结转下年
+    "结转下年资金": "carry_forward",
+    "会议费": "meetings",  # Jiangsu “三公”经费、会议费、培训费支出预算表
+    "培训费": "training",
+    "机关运行经费": "amount",
+    "机关运行经费支出": "amount",
+    "采购品目大类": "category",  # Jiangsu 政府采购预算表: category → 专项 / 经济科目 → item rows
+    "专项名称": "project_name",
+    "经济科目": "econ_dept_name",
+    "采购物品名称": "item_name",
+    "采购组织形式": "procurement_method",
 }
 
 # Labels inside a parent group (本年收入 / 上年结转结余 …) of income-like tables.
@@ -164,6 +178,11 @@ FUND_LABELS: dict[str, str] = {
     "财政专户收入": "special_account",
     "经营收入": "operating_income",
     "国有": "soe",  # "国有本营预算资金" as printed in Dongcheng 2026 (资/经 missing in the source)
+    "政府性基金": "gov_fund",  # row labels of Jiangsu's 收入预算总表 (sources printed as rows)
+    "公共财政拨款": "gpb",
+    "专户管理": "special_account",
+    "债务资金": "debt_funds",
+    "上年结转和结余资金": "carryover",
 }
 
 # Parent labels under which the sub-columns are fund sources.
@@ -213,7 +232,12 @@ def _fund_column(path: list[str]) -> str | None:
 def canonical_columns(kind: str, header_rows: list[list[str]], width: int) -> list[str]:
     paths = header_paths(header_rows, width)
     names: list[str] = []
+    has_three_public_subtotal = kind == "three_public" and any(
+        len(p) == 2 and "三公" in p[0] and p[1] == "小计" for p in paths)
     for j, path in enumerate(paths):
+        if has_three_public_subtotal and path == ["合计"]:
+            names.append("total_incl_meetings_training")
+            continue
         name = _column_name(kind, path, names)
         if name is None or name in names:
             name = f"col_{j}"
@@ -240,14 +264,24 @@ def _fix_carryover_group_start(names: list[str]) -> list[str]:
 def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
     if not path:
         return None
+    if kind in PERFORMANCE_KINDS:
+        return performance_column(path)
     leaf = path[-1]
     joined = "".join(path)
     if kind in TWO_SIDED_KINDS:
         return _two_sided_name(joined, leaf, earlier)
     if leaf in ("栏次",):
         return None
+    if kind == "procurement" and leaf in ("总计", "合计"):
+        return "amount"  # the one amount column of a procurement table (Jiangsu heads it 总计)
+    if kind == "three_public" and leaf == "小计" and len(path) == 2 and "三公" in path[0]:
+        return "total"  # the 三公 subtotal beside 会议费/培训费 (Jiangsu); the outer 合计 includes those
     if leaf == "小计" and any("基本支出" in p for p in path[:-1]):
         return "basic"
+    if kind == "three_public" and "机关运行经费" in leaf:
+        return "operating_costs"  # printed beside 三公 (Shanghai)
+    if leaf in ("购置费", "运行费", "运行维护费") and any("公务用车" in p for p in path[:-1]):
+        return "vehicle_purchase" if leaf == "购置费" else "vehicle_operation"
     if leaf == "小计" and any("公务用车" in p for p in path[:-1]):
         return "vehicles"  # 公务用车购置及运行维护费 小计 (= 购置费 + 运行维护费)
     if leaf in ("一级", "二级", "三级") and any("目录" in p for p in path[:-1]):
@@ -276,6 +310,8 @@ def _two_sided_name(joined: str, leaf: str, earlier: list[str]) -> str:
         return (items[-1][: -len("_item")] if items else "col") + "_amount"
     if leaf == "序号":
         return "seq"
+    if "支出用途" in joined and "expense_item" in earlier:
+        return "purpose_item"  # Jiangsu: 功能分类 and 支出用途 (基本/项目支出) side by side
     if "部门预算支出经济分类" in joined:
         return "econ_dept_item"
     if "政府预算支出经济分类" in joined:
@@ -317,6 +353,12 @@ AMOUNT_COLUMNS = {
     "vehicles",
     "vehicle_purchase",
     "vehicle_operation",
+    "reserve",
+    "carry_forward",
+    "meetings",
+    "training",
+    "total_incl_meetings_training",
+    "operating_costs",
 }
 
 HIERARCHY_CODE_COLUMNS = ("function_code", "function", "econ_dept_code", "unit_code")
@@ -342,6 +384,76 @@ def mark_hierarchy(rows: list[dict[str, Any]], columns: list[str]) -> None:
             if r["row_type"] == "data" and code and len(code) < leaf_len:
                 r["row_type"] = "group"
         return
+
+
+def realign_amount_columns(columns: list[str], rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """An amount header printed one column left of its figures (Xi'an 表12: 预算金额 over an empty column,
+    the amounts under the unlabelled column to its right) is moved onto the figures, with a note saying so."""
+    def filled(j: int) -> list[str]:
+        return [squash(r["cells"][j]) for r in rows if j < len(r["cells"]) and squash(r["cells"][j])]
+    fixed, notes = list(columns), []
+    for j, name in enumerate(columns[:-1]):
+        right = columns[j + 1]
+        if (name in AMOUNT_COLUMNS and right.startswith("col_") and not filled(j)
+                and filled(j + 1) and all(AMOUNT_RE.match(c) for c in filled(j + 1))):
+            fixed[j], fixed[j + 1] = right, name
+            notes.append(f"header '{name}' stands over an empty column; its amounts are in the column to its right")
+    return fixed, notes
+
+
+def mark_lone_total(kind: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """A table of amount columns only with a single row (Jiangsu 支出预算总表: 合计 | 基本支出 | 项目支出 …)
+    prints nothing but its total: that row is the 'total' row."""
+    filled = [r for r in rows if r["row_type"] != "blank"]
+    only_amounts = all(c in AMOUNT_COLUMNS or c.startswith("col_") for c in columns)
+    if kind == "expenditure_summary" and len(filled) == 1 and "total" in columns and only_amounts:
+        filled[0]["row_type"] = "total"
+
+
+def mark_item_groups(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """In a table that names items in their own column (Jiangsu 政府采购: category → 专项 → 采购物品),
+    the rows without an item name restate the sum of the item rows below them: 'group' rows."""
+    if "item_name" not in columns:
+        return
+    j = columns.index("item_name")
+    if not any(squash(r["cells"][j]) for r in rows if r["row_type"] == "data"):
+        return
+    for r in rows:
+        if r["row_type"] == "data" and not squash(r["cells"][j]):
+            r["row_type"] = "group"
+
+
+def mark_income_source_rows(kind: str, columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """A 收入总表 that lists its sources as rows (Jiangsu 公开02表: 其他资金 | 小计 / | 事业收入 / | 其他收入 …)
+    gets a derived `income_source` column naming each leaf row's source. A 小计 row with sub-items above
+    them is a 'group' row; a "其中：" (of which) row is a 'memo' row, a part already inside its group."""
+    if kind != "income_summary" or "amount" not in columns or any(_is_fund(c) for c in columns):
+        return columns
+    j = columns.index("amount")
+    group, groups = "", []
+    for r in rows:
+        group = squash(r["cells"][0]) if j > 0 and squash(r["cells"][0]) else group
+        groups.append(group)
+    def sub(r: dict[str, Any]) -> str:
+        return squash(r["cells"][1]) if j > 1 else ""
+    for r, group in zip(rows, groups):
+        label = sub(r)
+        if label.startswith("其中"):
+            r["row_type"] = "memo"
+        elif label == "小计" and any(g == group and sub(o) not in ("", "小计") and not sub(o).startswith("其中")
+                                    for o, g in zip(rows, groups)):
+            r["row_type"] = "group"
+        source = ""
+        if r["row_type"] == "data":
+            source = (_fund_column([label]) if label not in ("", "小计") else None) or _fund_column([group]) or ""
+            if source and "结转" in group and not source.startswith("carryover"):
+                source = "carryover_" + source
+        r["cells"] = [*r["cells"], source]
+    return [*columns, "income_source"]
+
+
+def _is_fund(column: str) -> bool:
+    return column.startswith(("current_", "carryover")) or column in set(FUND_LABELS.values())
 
 
 def _leading_code(text: str) -> str:
@@ -390,14 +502,19 @@ def interpret_table(raw: dict[str, Any], table_index: int) -> dict[str, Any]:
     kind = table_kind(raw.get("title", ""))
     header_rows = raw.get("header_rows") or []
     width = max([len(r) for r in header_rows] + [len(r["cells"]) for r in raw.get("rows", [])] + [0])
-    printed_columns = canonical_columns(kind, header_rows, width)
+    padded = [list(r["cells"]) + [""] * (width - len(r["cells"])) for r in raw.get("rows", [])]
+    printed_columns, column_notes = realign_amount_columns(
+        canonical_columns(kind, header_rows, width), [{"cells": c} for c in padded])
     columns = join_code_parts(printed_columns, [""] * width)[0]
     unit = currency_unit(raw.get("title", ""), raw.get("context", []), header_rows)
     rows = []
-    for i, r in enumerate(raw.get("rows", [])):
-        cells = join_code_parts(printed_columns, list(r["cells"]) + [""] * (width - len(r["cells"])))[1]
+    for i, (r, cells) in enumerate(zip(raw.get("rows", []), padded)):
+        cells = join_code_parts(printed_columns, cells)[1]
         rows.append({"row_index": i, "page": r.get("page"), "row_type": row_type(cells, columns), "cells": cells})
     mark_hierarchy(rows, columns)
+    mark_item_groups(rows, columns)
+    mark_lone_total(kind, rows, columns)
+    columns = mark_income_source_rows(kind, columns, rows)
     subject_code, subject_name = subject_from(raw.get("context", []), raw.get("section", ""))
     has_amount = any(
         AMOUNT_RE.match(squash(c)) and squash(c) not in ("0", "0.00")
@@ -416,5 +533,6 @@ def interpret_table(raw: dict[str, Any], table_index: int) -> dict[str, Any]:
         "subject_name": subject_name,
         "is_empty": (not has_amount) or any(w in n for n in notes for w in EMPTY_NOTES),
         "columns": columns,
+        "column_notes": column_notes,
         "rows": rows,
     }

@@ -212,7 +212,7 @@ def _text_lines(words: list[dict[str, Any]]) -> list[_Line]:
                 segments.append([w])
             else:
                 segments[-1].append(w)
-        texts = [normalize_line(" ".join(w["text"] for w in seg)) for seg in segments]
+        texts = [normalize_line(_join_words(seg)) for seg in segments]
         texts = [t for t in texts if t]
         if texts:
             lines.append(
@@ -220,6 +220,18 @@ def _text_lines(words: list[dict[str, Any]]) -> list[_Line]:
             )
     lines.sort(key=lambda ln: ln.top)
     return lines
+
+
+def _join_words(words: list[dict[str, Any]]) -> str:
+    """Words of a line segment joined with a space, except across a word processor's CJK/Latin
+    autospace ("预算 01 表" printed from "预算01表", see `_space_gap`)."""
+    out = words[0]["text"]
+    for a, b in zip(words, words[1:]):
+        last = {"text": a["text"][-1], "size": a["bottom"] - a["top"]}
+        first = {"text": b["text"][0], "size": b["bottom"] - b["top"]}
+        limit = _space_gap(last, first)
+        out += ("" if X_TOLERANCE < limit and b["x0"] - a["x1"] <= limit else " ") + b["text"]
+    return out
 
 
 def _find_tables(page: Any) -> list[Any]:
@@ -242,6 +254,10 @@ def _is_context(text: str) -> bool:
 
 SPACE_EM = 0.3  # width of a space in ems, for CJK fonts
 X_TOLERANCE = 1.5  # a gap wider than this between two glyphs of a line is a space
+# ... except between a CJK glyph and a Latin letter or digit, where word processors add spacing of
+# their own (Word/LibreOffice "autospace", 0.2 em in LibreOffice's PDFs: "2023 年" printed from
+# "2023年"); there a gap without a space glyph is a space only when wider than this many ems
+AUTOSPACE_EM = 0.22
 
 
 def _cell_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -258,6 +274,18 @@ def _cell_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [sorted(ln, key=lambda c: c["x0"]) for ln in lines]
 
 
+def _space_gap(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """The gap between glyphs a and b (no space glyph between them) above which it reads as a space."""
+    ta, tb = a["text"], b["text"]
+    if (ta.isascii() and ta.isalnum() and _is_cjk(tb)) or (_is_cjk(ta) and tb.isascii() and tb.isalnum()):
+        return max(X_TOLERANCE, AUTOSPACE_EM * max(a.get("size", 0), b.get("size", 0)))
+    return X_TOLERANCE
+
+
+def _is_cjk(text: str) -> bool:
+    return len(text) == 1 and ("\u4e00" <= text <= "\u9fff" or "\u3400" <= text <= "\u4dbf")
+
+
 def _line_text(line: list[dict[str, Any]]) -> str:
     out: list[str] = []
     prev = None
@@ -266,18 +294,42 @@ def _line_text(line: list[dict[str, Any]]) -> str:
         if not c["text"].strip():
             space = prev is not None
             continue
-        if prev is not None and (space or c["x0"] - prev["x1"] > X_TOLERANCE):
+        if prev is not None and (space or c["x0"] - prev["x1"] > _space_gap(prev, c)):
             out.append(" ")
         out.append(c["text"])
         prev, space = c, False
     return "".join(out)
 
 
+# Line breaking (UAX #14 as ICU/LibreOffice apply it, simplified): no break after an opening bracket,
+# before closing punctuation, on either side of a quotation mark or "/" ("元/页/年"), or inside a run
+# of ASCII glyphs
+NO_BREAK_AFTER = set("（([【《「『〈〔｛{")
+NO_BREAK_BEFORE = set("）)]】》」』〉〕｝}、，。；：！？,.;:!?%…/-")
+QUOTES = set("“”‘’\"'/")
+
+
+def _wrap_unit_width(line: list[dict[str, Any]]) -> float:
+    """Width of the glyphs a wrap could not have separated at the start of a line ("（境）" of
+    "（境）费", "1-12" of "1-12月", "办“记" of "办“记录"): what had to fit for the line above to hold it."""
+    end = 0
+    while end + 1 < len(line):
+        a, b = line[end]["text"], line[end + 1]["text"]
+        glued = (a in NO_BREAK_AFTER or b in NO_BREAK_BEFORE or a in QUOTES or b in QUOTES
+                 or (a.isascii() and b.isascii()))
+        if not glued:
+            break
+        end += 1
+    return line[end]["x1"] - line[0]["x0"]
+
+
 def _cell_text(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> str:
     """The text of one cell.  Wrapped lines are joined without a separator.  In a left-aligned cell
-    a line that stops short of the right edge was not wrapped for lack of room: if the next line's
-    first glyph plus a space would have fitted, the line ended at a space (joined with " "), if
-    more room was left it ended at a line break (kept as "\n")."""
+    a line that stops short of the right edge was not wrapped for lack of room: if what starts the
+    next line (its first glyph, or the glyphs line breaking keeps together with it) plus a space
+    would have fitted, the line ended at a space (joined with " "), if more room was left it ended
+    at a line break (kept as "\n").  A line printed with a trailing space glyph (LibreOffice) ended
+    at a space."""
     lines = [ln for ln in _cell_lines(chars) if any(c["text"].strip() for c in ln)]
     if not lines:
         return ""
@@ -291,14 +343,20 @@ def _cell_text(chars: list[dict[str, Any]], bbox: tuple[float, float, float, flo
     parts = [texts[0]]
     for i in range(1, len(lines)):
         sep = ""
-        if left_aligned and 0 <= pad < 8:
+        if not lines[i - 1][-1]["text"].strip():
+            sep = " "  # the line's trailing space printed (LibreOffice): it ended at a space, any alignment
+        elif left_aligned and 0 <= pad < 8:
             room = (bbox[2] - pad) - inked[i - 1][-1]["x1"]
             nxt = inked[i][0]
             size = nxt["bottom"] - nxt["top"]
-            need = nxt["x1"] - nxt["x0"]
+            need = _wrap_unit_width(inked[i])
+            if _space_gap(inked[i - 1][-1], nxt) > X_TOLERANCE:  # "5G" + "智能": autospace between them
+                need += 0.2 * size
             # room for the next glyph (and more than a space) left: the line ended at a line break;
             # room for the glyph only: at a space that the wrap dropped; less: the wrap itself
-            if room >= need + SPACE_EM * size + 0.05:
+            if nxt["text"] in NO_BREAK_BEFORE or inked[i - 1][-1]["text"] in NO_BREAK_AFTER | {"/"}:
+                sep = ""  # "次" / "/年": a break forced inside an unbreakable unit too wide for the cell
+            elif room >= need + SPACE_EM * size + 0.05:
                 sep = "\n"
             elif room >= need - 0.02:
                 sep = " "
@@ -400,6 +458,39 @@ def _same_rows(a: list[list[str]], b: list[list[str]]) -> bool:
     return [[squash(c) for c in r] for r in a] == [[squash(c) for c in r] for r in b]
 
 
+def _under_clipped_header(grid: list[list[str]], header: list[list[str]]) -> list[list[str]] | None:
+    """The body rows of a continuation page whose repeated header came out shorter than the first one.
+
+    LibreOffice repeats a header row whose height a merged (row-spanning) cell decides lower than on
+    the table's first page: the cell's last text line ("质" of "绩效指标性质") is clipped, but its glyphs
+    stay in the PDF, printed over the first body row.  Such a header reads as the original one with
+    some cells cut short, and the first body row starts with exactly the missing text: that text is
+    taken out of the body row.  None when `grid` does not start with `header` so cut."""
+    n = len(header)
+    if len(grid) <= n or any(len(r) != len(h) for r, h in zip(grid[:n], header)):
+        return None
+    first = list(grid[n])
+    clipped = False
+    for got_row, want_row in zip(grid[:n], header):
+        for j, (got, want) in enumerate(zip(got_row, want_row)):
+            g, w = squash(got), squash(want)
+            if g == w:
+                continue
+            missing = w[len(g):]
+            if not (g and w.startswith(g) and squash(first[j]).startswith(missing)):
+                return None
+            cell, k = first[j], 0
+            for _ in missing:  # drop the missing glyphs (and the breaks between them) from the cell
+                while cell[k].isspace():
+                    k += 1
+                k += 1
+            first[j] = cell[k:].strip()
+            clipped = True
+    if not clipped:
+        return None
+    return ([first] if any(squash(c) for c in first) else []) + grid[n + 1 :]
+
+
 TITLE_START_RE = re.compile(
     r"^(预算|公开|附)?\s*\d+\s*表|^表\s*\d+|^\d{1,2}[.、．]\s*(\d{4}\s*年|\D)|^[一二三四五六七八九十]+、|^第[一二三四五六七八九十]+部分"
 )
@@ -408,8 +499,9 @@ TITLE_START_RE = re.compile(
 def _title_in(lines: list[_Line]) -> tuple[str, int, int] | None:
     """The title nearest to the bottom of `lines`: (title, first line index, last line index).
 
-    A title wrapped over two lines ("…“三公”经费支" / "出表") is joined without a space; a bare table
-    number on the line above ("公开01表", "表5") is joined with one."""
+    A title wrapped over two lines ("…“三公”经费支" / "出表", or "…明细表（按支出" / "功能分类科目）"
+    in the same type) is joined without a space; a bare table number on the line above ("公开01表",
+    "表5") is joined with one."""
     last = next((i for i in range(len(lines) - 1, -1, -1) if _is_title(lines[i].text)), None)
     if last is None:
         return None
@@ -435,6 +527,27 @@ def _title_in(lines: list[_Line]) -> tuple[str, int, int] | None:
             break
         title = above.text + title
         first -= 1
+    # wrapped below the line naming the 表 ("表7 …基本支出明细表（按支出" / "功能分类科目）" on a narrow
+    # page): an unfinished title line continues on the line right below it in the same type
+    while last + 1 < len(lines):
+        line, below = lines[last], lines[last + 1]
+        sq_below = squash(below.text)
+        wrapped = (
+            not squash(line.text).endswith(("表", "）", ")"))
+            and len(line.segments) == 1
+            and len(below.segments) == 1
+            and below.top - line.bottom < 0.8 * max(1.0, line.bottom - line.top)
+            and abs(below.size - line.size) <= 0.1 * line.size
+            and not _is_context(below.text)
+            and not NOTE_RE.search(sq_below)
+            and not PAGE_NUMBER_RE.match(sq_below)
+            and not TITLE_START_RE.match(sq_below)
+            and len(squash(title)) + len(sq_below) <= 90
+        )
+        if not wrapped:
+            break
+        title += below.text
+        last += 1
     return title, first, last
 
 
@@ -568,6 +681,8 @@ class _Assembler:
         n_head = len(prev["header_rows"])
         if n_head and len(grid) >= n_head and _same_rows(grid[:n_head], prev["header_rows"]):
             body = grid[n_head:]  # the header repeated on the new page
+        elif n_head and (unclipped := _under_clipped_header(grid, prev["header_rows"])) is not None:
+            body = unclipped
         elif grid and is_body_row(grid[0]) and len(grid[0]) == width:
             body = grid
         else:

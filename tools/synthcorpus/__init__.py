@@ -186,11 +186,9 @@ def transform_blocks(blocks: list[dict[str, Any]], v: Variant, rng: random.Rando
     return out
 
 
-def build_document(v: Variant, out_dir: Path, gold_dir: Path, work_dir: Path) -> dict[str, Any]:
-    """Render one variant: out_dir/<name>.pdf and gold_dir/<name>.json; returns the gold."""
-    import json
-
-    from tools.samplegen.render_pdf import render
+def variant_blocks(v: Variant, work_dir: Path) -> list[dict[str, Any]]:
+    """The variant's document model: the rewritten seed's text and table blocks (tools/samplegen
+    seed_parser shape) with amounts scaled and narrative left out, before any rendering."""
     from tools.samplegen.seed_parser import parse_seed
 
     info = next(s for s in SEED_INFO if s.stem == v.seed)
@@ -199,7 +197,16 @@ def build_document(v: Variant, out_dir: Path, gold_dir: Path, work_dir: Path) ->
     # parse_seed picks the layout parser from the file name's prefix: keep the seed's name
     tmp = work_dir / f"{v.seed}.txt"
     tmp.write_text(rewrite_seed(seed_text, info, v), encoding="utf-8")
-    blocks = transform_blocks(parse_seed(tmp), v, random.Random(v.name))
+    return transform_blocks(parse_seed(tmp), v, random.Random(v.name))
+
+
+def build_document(v: Variant, out_dir: Path, gold_dir: Path, work_dir: Path) -> dict[str, Any]:
+    """Render one variant: out_dir/<name>.pdf and gold_dir/<name>.json; returns the gold."""
+    import json
+
+    from tools.samplegen.render_pdf import render
+
+    blocks = variant_blocks(v, work_dir)
     pdf = out_dir / f"{v.name}.pdf"
     title = next((b["text"] for b in blocks if b["type"] == "text"), v.name)
     tables = render(blocks, pdf, title, v.layout)

@@ -4,6 +4,10 @@
 --      (Hebei), the unit parts are used and the department part, which restates their sum, is not.
 --   2. otherwise 财政拨款支出表 (fiscal_expenditure, Jiangsu 公开05表),
 --   3. otherwise 一般公共预算支出表 (gpb_expenditure) rows (Xi'an 表5, whose 表3 carries no lines).
+-- Sources 2 and 3 cover only part of the funds. Where the 收支总表 states a function class for all funds
+-- (Jiangsu 公开01表: 201 一般公共服务支出 7,827.46 of which 财政拨款 7,747.46, the rest 其他资金), the
+-- difference is added as one class-level line with line_basis 'class_remainder', traced to that 收支总表
+-- row: the class totals then match the document, and the remainder is never mistaken for a printed line.
 with docs as (select * from {{ ref('int_documents') }}),
 
 candidates as (
@@ -31,24 +35,64 @@ chosen as (
         select 1 from candidates u
         where u.document_id = c.document_id and u.source_rank = c.source_rank and u.unit_part
     )
+),
+
+printed as (
+    select
+        document_id,
+        table_kind,
+        table_index,
+        row_index,
+        page,
+        coalesce(unit_code, subject_code, doc_subject) as unit_code,
+        function_code,
+        function_name,
+        econ_dept_code,
+        econ_dept_name,
+        econ_gov_code,
+        econ_gov_name,
+        total_yuan,
+        coalesce(basic_yuan, case when personnel_yuan is not null or public_yuan is not null
+                                  then coalesce(personnel_yuan, 0) + coalesce(public_yuan, 0) end) as basic_yuan,
+        project_yuan,
+        correction_event_id,
+        'printed_line' as line_basis
+    from chosen
+),
+
+-- Class amounts the document-level 收支总表 states ("一、一般公共服务支出 7,827.46"), by class code.
+stated_classes as (
+    select c.document_id, c.table_index, c.row_index, any_value(c.page) as page,
+        any_value(c.table_kind) as table_kind,
+        regexp_replace(replace(max(c.raw_text) filter (where c.column_name = 'expense_item'), ' ', ''),
+                       '^[一二三四五六七八九十百零〇0-9]+[、.．]', '') as class_name,
+        max(c.amount_yuan) filter (where c.column_name = 'expense_amount') as stated_yuan,
+        max(c.correction_event_id) as correction_event_id
+    from {{ ref('int_table_cells') }} c
+    join docs d using (document_id)
+    where c.table_kind = 'income_expenditure_summary' and c.row_type = 'data'
+      and coalesce(c.subject_code, d.subject_code, '') in (coalesce(d.subject_code, ''), coalesce(d.department_code, ''))
+    group by c.document_id, c.table_index, c.row_index
+),
+
+remainders as (
+    select s.document_id, s.table_kind, s.table_index, s.row_index, s.page, d.subject_code as unit_code,
+        k.class_code as function_code, s.class_name as function_name,
+        s.stated_yuan - coalesce(sum(p.total_yuan), 0) as total_yuan, s.correction_event_id
+    from stated_classes s
+    join (select distinct class_code, name_zh from {{ ref('function_classes') }}) k on k.name_zh = s.class_name
+    join docs d using (document_id)
+    join best_source b on b.document_id = s.document_id and b.source_rank > 1
+    left join printed p on p.document_id = s.document_id and left(p.function_code, 3) = k.class_code
+    where s.stated_yuan is not null
+    group by s.document_id, s.table_kind, s.table_index, s.row_index, s.page, d.subject_code, k.class_code,
+        s.class_name, s.stated_yuan, s.correction_event_id
+    having s.stated_yuan - coalesce(sum(p.total_yuan), 0) > 0
 )
 
-select
-    document_id,
-    table_kind,
-    table_index,
-    row_index,
-    page,
-    coalesce(unit_code, subject_code, doc_subject) as unit_code,
-    function_code,
-    function_name,
-    econ_dept_code,
-    econ_dept_name,
-    econ_gov_code,
-    econ_gov_name,
-    total_yuan,
-    coalesce(basic_yuan, case when personnel_yuan is not null or public_yuan is not null
-                              then coalesce(personnel_yuan, 0) + coalesce(public_yuan, 0) end) as basic_yuan,
-    project_yuan,
-    correction_event_id
-from chosen
+select * from printed
+union all by name
+select document_id, table_kind, table_index, row_index, page, unit_code, function_code, function_name,
+    null as econ_dept_code, null as econ_dept_name, null as econ_gov_code, null as econ_gov_name,
+    total_yuan, null as basic_yuan, null as project_yuan, correction_event_id, 'class_remainder' as line_basis
+from remainders

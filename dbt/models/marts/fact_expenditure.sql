@@ -21,6 +21,7 @@ select
     coalesce(t.econ_gov_code, 'unspecified') as econ_gov_code,
     t.expenditure_type,
     cast(t.amount_yuan as decimal(20, 2)) as amount_yuan,
+    t.line_basis,
     t.page as source_page,
     t.table_kind as source_table_kind,
     t.table_index,

@@ -7,9 +7,14 @@ with parts as ({{ fact_parts('income_summary') }}),
 sources as (select * from {{ ref('income_sources') }}),
 
 row_keys as (
-    select document_id, table_index, row_index, unit_code, function_code
-    from {{ ref('int_table_rows') }}
-    where table_kind = 'income_summary' and row_type = 'data'
+    select r.document_id, r.table_index, r.row_index, r.unit_code, r.function_code,
+        nullif(s.raw_text, '') as row_source
+    from {{ ref('int_table_rows') }} r
+    -- a table that prints its sources as rows names each row's source in a derived column (classify.py)
+    left join {{ ref('int_table_cells') }} s
+        on s.document_id = r.document_id and s.table_index = r.table_index and s.row_index = r.row_index
+       and s.column_name = 'income_source'
+    where r.table_kind = 'income_summary' and r.row_type = 'data'
 ),
 
 cells as (
@@ -20,6 +25,7 @@ cells as (
       -- classification, sequence and 合计/小计 columns are not income sources
       and c.column_name not in ('seq', 'item', 'remark', 'function', 'function_code', 'function_name',
                                 'unit', 'unit_code', 'unit_name', 'total', 'current_subtotal', 'carryover_subtotal')
+      and c.column_name not like '%_code_part_%'  -- 类 | 款 | 项 printed in separate columns (Shanghai)
 )
 
 select
@@ -27,9 +33,9 @@ select
     coalesce(p.region_code || '-' || coalesce(r.unit_code, p.unit_code), 'unknown') as unit_key,
     p.fiscal_year,
     coalesce(case when length(r.function_code) in (3, 5, 7) then r.function_code end, 'unspecified') as function_code,
-    c.column_name as income_source,
+    coalesce(r.row_source, c.column_name) as income_source,
     coalesce(s.name_zh, '(未识别的列 ' || c.column_name || ')') as income_source_name,
-    coalesce(s.is_carryover, c.column_name like 'carryover%') as is_carryover,
+    coalesce(s.is_carryover, coalesce(r.row_source, c.column_name) like 'carryover%') as is_carryover,
     cast(c.amount_yuan as decimal(20, 2)) as amount_yuan,
     c.page as source_page,
     c.table_index,
@@ -38,4 +44,4 @@ select
 from cells c
 join parts p using (document_id, table_index)
 join row_keys r using (document_id, table_index, row_index)
-left join sources s on s.code = c.column_name
+left join sources s on s.code = coalesce(r.row_source, c.column_name)

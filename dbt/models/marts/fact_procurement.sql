@@ -3,25 +3,40 @@
 -- 合计 row), so Σ amount_yuan per document = the table's 合计.
 with parts as ({{ fact_parts('procurement') }}),
 
-lines as (
+rows as (
     select
         document_id,
         table_index,
         row_index,
         any_value(page) as page,
+        any_value(row_type) as row_type,
         max(code) filter (where column_name = 'unit_code') as unit_code,
-        max({{ prefix_code('raw_text') }}) filter (where column_name = 'category') as category_code,
-        max({{ prefix_name('raw_text') }}) filter (where column_name = 'category') as category_name,
+        max(nullif(trim(raw_text), '')) filter (where column_name = 'category') as category_text,
         max(amount_yuan) filter (where column_name = 'amount') as amount_yuan,
         max(correction_event_id) as correction_event_id
     from {{ ref('int_table_cells') }}
-    where table_kind = 'procurement' and row_type = 'data'
+    where table_kind = 'procurement' and row_type in ('data', 'group')
     group by document_id, table_index, row_index
+),
+
+-- Jiangsu prints the category once, on a group row above its items ("一、货物A"): items inherit it.
+lines as (
+    select *,
+        {{ prefix_code('category') }} as category_code,
+        {{ prefix_name('category') }} as category_name
+    from (
+        select *, last_value(category_text ignore nulls) over (
+            partition by document_id, table_index order by row_index rows unbounded preceding) as category
+        from rows
+    )
+    where row_type = 'data'
 )
 
 select
     l.document_id,
-    coalesce(p.region_code || '-' || coalesce(l.unit_code, p.unit_code), 'unknown') as unit_key,
+    -- a row's unit code counts only if the document lists that unit (Xi'an 表12 prints 款/项 codes under
+    -- its 单位编码 header); otherwise the row belongs to the unit the table speaks for
+    coalesce(u.unit_key, p.region_code || '-' || p.unit_code, 'unknown') as unit_key,
     p.fiscal_year,
     l.category_code,
     l.category_name,
@@ -36,4 +51,5 @@ select
     {{ provenance_columns('l') }}
 from lines l
 join parts p using (document_id, table_index)
+left join {{ ref('dim_unit') }} u on u.unit_key = p.region_code || '-' || l.unit_code
 where l.amount_yuan is not null and l.amount_yuan <> 0
