@@ -86,9 +86,7 @@ def document_report(context: AssetExecutionContext, warehouse: WarehouseResource
         return MaterializeResult(metadata=document_report_metadata(con, context.partition_key))
 
 
-document_report_job = define_asset_job(
-    "document_reports", selection=AssetSelection.assets(document_report), partitions_def=documents_partitions
-)
+document_report_job = define_asset_job("document_reports", selection=AssetSelection.assets(document_report))
 
 
 def report_fingerprints(warehouse_file) -> dict[str, str]:
