@@ -386,11 +386,12 @@ def mark_hierarchy(rows: list[dict[str, Any]], columns: list[str]) -> None:
         return
 
 
-def realign_amount_columns(columns: list[str], rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+def realign_amount_columns(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[str]]:
     """An amount header printed one column left of its figures (Xi'an 表12: 预算金额 over an empty column,
-    the amounts under the unlabelled column to its right) is moved onto the figures, with a note saying so."""
+    the amounts under the unlabelled column to its right) is moved onto the figures, with a note saying so.
+    `rows` are the body rows' cells, padded to the table width."""
     def filled(j: int) -> list[str]:
-        return [squash(r["cells"][j]) for r in rows if j < len(r["cells"]) and squash(r["cells"][j])]
+        return [squash(cells[j]) for cells in rows if squash(cells[j])]
     fixed, notes = list(columns), []
     for j, name in enumerate(columns[:-1]):
         right = columns[j + 1]
@@ -452,8 +453,11 @@ def mark_income_source_rows(kind: str, columns: list[str], rows: list[dict[str, 
     return [*columns, "income_source"]
 
 
+FUND_COLUMNS = set(FUND_LABELS.values())
+
+
 def _is_fund(column: str) -> bool:
-    return column.startswith(("current_", "carryover")) or column in set(FUND_LABELS.values())
+    return column.startswith(("current_", "carryover")) or column in FUND_COLUMNS
 
 
 def _leading_code(text: str) -> str:
@@ -503,8 +507,7 @@ def interpret_table(raw: dict[str, Any], table_index: int) -> dict[str, Any]:
     header_rows = raw.get("header_rows") or []
     width = max([len(r) for r in header_rows] + [len(r["cells"]) for r in raw.get("rows", [])] + [0])
     padded = [list(r["cells"]) + [""] * (width - len(r["cells"])) for r in raw.get("rows", [])]
-    printed_columns, column_notes = realign_amount_columns(
-        canonical_columns(kind, header_rows, width), [{"cells": c} for c in padded])
+    printed_columns, column_notes = realign_amount_columns(canonical_columns(kind, header_rows, width), padded)
     columns = join_code_parts(printed_columns, [""] * width)[0]
     unit = currency_unit(raw.get("title", ""), raw.get("context", []), header_rows)
     rows = []
