@@ -14,6 +14,8 @@ from .settings import REPO_ROOT
 def _set_paths(args: argparse.Namespace) -> None:
     if getattr(args, "as_of", None):
         os.environ["BUDGETWH_AS_OF"] = args.as_of
+    if getattr(args, "full_refresh", False):
+        os.environ["BUDGETWH_FULL_REFRESH"] = "1"
     if getattr(args, "raw_dir", None):
         os.environ["BUDGETWH_RAW_DIR"] = str(Path(args.raw_dir).resolve())
     if getattr(args, "warehouse", None):
@@ -24,8 +26,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     _set_paths(args)
     from dagster import DagsterInstance
 
+    from .assets.documents import extracted_documents
+    from .assets.partitions import documents_partitions, partition_range_tags
     from .assets.publish import summarize
     from .definitions import defs
+    from .ingest import scan_raw
     from .settings import current_paths
 
     paths = current_paths()
@@ -35,11 +40,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"building {paths.warehouse} from {paths.raw_dir} (log: {log_path})", flush=True)
     # dbt's and Dagster's step output goes to the log file; the terminal gets the summary.
+    # One run over every document's partition: extraction skips the documents already in the event log.
+    ids = list(dict.fromkeys(f.document_id for f in scan_raw(paths.raw_dir, cache=paths.raw_index)))
     with DagsterInstance.ephemeral() as instance, open(log_path, "w") as log, redirect_stdout(log):
+        instance.add_dynamic_partitions(documents_partitions.name, ids)
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            tags=partition_range_tags(ids) if ids else None,
+            # no documents: nothing to extract, the rest still builds (an empty warehouse)
+            asset_selection=None if ids else [k for k in job.asset_layer.executable_asset_keys
+                                              if k != extracted_documents.key],
         )
     failed_steps = [e.step_key for e in result.all_events if e.is_step_failure]
     check_failures = [
@@ -161,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--raw-dir", default=None, help=f"documents folder (default {REPO_ROOT / 'raw'})")
     build.add_argument("--warehouse", default=None, help="published DuckDB file (default warehouse/budget.duckdb)")
     build.add_argument("--as-of", default=None, help="rebuild as known at this UTC timestamp (events after it ignored)")
+    build.add_argument("--full-refresh", action="store_true",
+                       help="rebuild the incremental dbt models from the whole event log")
     build.set_defaults(func=cmd_build)
     correct = sub.add_parser("correct", help="fix one extracted cell (appends a CellCorrected event)")
     correct.add_argument("--document", required=True, help="document id (a unique prefix is enough)")

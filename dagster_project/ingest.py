@@ -8,11 +8,13 @@ other documents.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import resource
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,9 +58,26 @@ def sidecar_path(document: Path) -> Path:
     return document.with_name(document.name + ".meta.yaml")
 
 
-def scan_raw(raw_dir: Path) -> list[RawFile]:
-    """Every document file below raw_dir, identified by the sha256 of its bytes."""
-    return [RawFile(p, sha256_file(p), FORMATS[p.suffix.lower()], p.stat().st_size) for p in document_paths(raw_dir)]
+def scan_raw(raw_dir: Path, cache: Path | None = None) -> list[RawFile]:
+    """Every document file below raw_dir, identified by the sha256 of its bytes.
+
+    With a cache file, a file whose path, size and modification time are unchanged since the last scan
+    keeps its hash instead of being read again (a province's raw folder holds gigabytes of PDFs)."""
+    known = json.loads(cache.read_text()) if cache and cache.exists() else {}
+    files, index = [], {}
+    for p in document_paths(raw_dir):
+        stat = p.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        hit = known.get(str(p))
+        digest = hit[2] if hit and hit[:2] == stamp else sha256_file(p)
+        index[str(p)] = [*stamp, digest]
+        files.append(RawFile(p, digest, FORMATS[p.suffix.lower()], stat.st_size))
+    if cache and index != known:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(index))
+        tmp.replace(cache)  # atomic: a concurrent scan reads the old or the new index, never half of one
+    return files
 
 
 def interpret_document(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -126,10 +145,10 @@ def _child(raw: RawFile, memory_mb: int, conn) -> None:
         conn.close()
 
 
-def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> dict[str, list[Event]]:
-    """Extract documents in parallel worker processes, each with a time and memory limit."""
+def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> Iterator[tuple[RawFile, list[Event]]]:
+    """Extract documents in parallel worker processes, each with a time and memory limit; yields each
+    document's events as soon as it is done, so the caller can store them one document at a time."""
     ctx = multiprocessing.get_context("fork")
-    results: dict[str, list[Event]] = {}
     pending = list(raws)
     running: list[tuple[RawFile, multiprocessing.Process, Any, float]] = []
     while pending or running:
@@ -142,16 +161,13 @@ def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> dict[st
             running.append((raw, proc, parent, time.monotonic()))
         for item in list(running):
             raw, proc, conn, started = item
-            reason = None
+            events = None
             if conn.poll(0.05):
                 try:
                     events = conn.recv()
                 except EOFError:
-                    events = None
-                if events is None:
-                    reason = f"out of memory: extraction needed more than {limits.memory_mb} MB"
-                else:
-                    results[raw.document_id] = events
+                    pass
+                reason = f"out of memory: extraction needed more than {limits.memory_mb} MB"
             elif not proc.is_alive():
                 reason = f"extraction crashed (exit code {proc.exitcode})"
             elif time.monotonic() - started > limits.timeout_s:
@@ -159,12 +175,10 @@ def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> dict[st
                 reason = f"timed out: extraction took longer than {limits.timeout_s:.0f} s"
             else:
                 continue
-            if reason:
-                results[raw.document_id] = failure_events(raw, reason)
             proc.join(timeout=5)
             conn.close()
             running.remove(item)
-    return results
+            yield raw, events if events is not None else failure_events(raw, reason)
 
 
 SIDECAR_FIELDS = {"fiscal_year", "region_code", "region_name", "doc_kind", "subject_code", "department_code"}

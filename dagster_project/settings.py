@@ -27,6 +27,11 @@ class Paths:
         return self.warehouse.parent / "build" / self.warehouse.name
 
     @property
+    def raw_index(self) -> Path:
+        # the hashes of the raw files, reused while a file's size and modification time are unchanged
+        return self.warehouse.parent / "raw_index.json"
+
+    @property
     def gx_dir(self) -> Path:
         return self.warehouse.parent / "gx"
 

@@ -51,6 +51,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     args = ["build"]
     if os.environ.get("BUDGETWH_AS_OF"):
         args += ["--vars", json.dumps({"as_of": os.environ["BUDGETWH_AS_OF"]})]
+    if os.environ.get("BUDGETWH_FULL_REFRESH"):
+        args += ["--full-refresh"]
     with warehouse.store.lock():  # dbt reads the event store and writes the build file
         events = list(dbt.cli(args, context=context).stream())
         # Row counts and a preview of each table, read once dbt has released the build file.

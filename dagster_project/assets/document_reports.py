@@ -13,7 +13,6 @@ from dagster import (
     AssetExecutionContext,
     AssetSelection,
     DefaultSensorStatus,
-    DynamicPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     RunRequest,
@@ -25,9 +24,8 @@ from dagster import (
 )
 
 from ..resources import WarehouseResource
+from .partitions import documents_partitions
 from .publish import published_warehouse
-
-documents_partitions = DynamicPartitionsDefinition(name="documents")
 
 DOCUMENT_SQL = """select file_name, status, status_reason, doc_kind, fiscal_year, region_name, subject_code,
                          currency_unit

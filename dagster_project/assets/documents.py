@@ -1,4 +1,5 @@
-"""Raw documents → extraction → the append-only event store, and the sensor watching the raw folder."""
+"""Raw documents → per-document extraction into the append-only event store, and the sensor watching
+the raw folder."""
 
 
 import hashlib
@@ -9,6 +10,7 @@ from pathlib import Path
 from dagster import (
     AssetExecutionContext,
     AssetKey,
+    BackfillPolicy,
     DefaultSensorStatus,
     MaterializeResult,
     MetadataValue,
@@ -20,6 +22,7 @@ from dagster import (
 )
 
 from ..events.commands import supersede_events
+from ..events.store import EventStore
 from ..ingest import (
     EXTRACTOR_VERSION,
     RawFile,
@@ -30,6 +33,7 @@ from ..ingest import (
     sidecar_path,
 )
 from ..resources import WarehouseResource
+from .partitions import documents_partitions, partition_range_tags
 
 EVENT_STORE_KEY = AssetKey(["event_store", "events"])
 
@@ -41,7 +45,7 @@ EVENT_STORE_KEY = AssetKey(["event_store", "events"])
     description="Every document file in the raw folder, identified by the sha256 of its bytes (document_id).",
 )
 def raw_documents(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[RawFile]:
-    files = scan_raw(warehouse.paths.raw_dir)
+    files = scan_raw(warehouse.paths.raw_dir, cache=warehouse.paths.raw_index)
     context.add_output_metadata(
         {
             "documents": len(files),
@@ -55,71 +59,94 @@ def raw_documents(context: AssetExecutionContext, warehouse: WarehouseResource) 
     return files
 
 
-@asset(
-    group_name="extracted",
-    kinds={"python", "pdfplumber"},
-    owners=["team:data-engineering"],
-    description=(
-        "Each new document read with pdfplumber: metadata (region, department, units, year, kind) and every "
-        "table (page, kind from its title, header rows, body rows). Documents already extracted by this "
-        "extractor version are skipped; a document that fails becomes an ExtractionFailed event."
-    ),
-)
-def extracted_documents(
-    context: AssetExecutionContext, warehouse: WarehouseResource, raw_documents: list[RawFile]
-) -> list:
-    done = {
+def extracted_ids(store: EventStore) -> set[str]:
+    """Documents this extractor version has already read (successfully or not)."""
+    return {
         doc
-        for (doc,) in warehouse.store.query(
+        for (doc,) in store.query(
             "select distinct document_id from events where event_type in ('TablesExtracted', 'ExtractionFailed')"
             " and producer_version = ?",
             [EXTRACTOR_VERSION],
         )
-    } if warehouse.paths.events_db.exists() else set()
-    todo = [raw for raw in raw_documents if raw.document_id not in done]
-    extracted = extract_documents(todo)
-    events, rows = [], []
-    for raw in raw_documents:
-        try:
-            events += sidecar_events(raw)
-        except ValueError as exc:
-            context.log.error(str(exc))
-        if raw.document_id in done:
-            rows.append(f"| {raw.file_name} | already extracted | | |")
-            continue
-        doc_events = extracted[raw.document_id]
-        events += doc_events
-        failed = [e for e in doc_events if e.event_type == "ExtractionFailed"]
-        if failed:
-            rows.append(f"| {raw.file_name} | **failed**: {failed[0].payload['reason']} | | |")
-            context.log.warning(f"{raw.file_name}: {failed[0].payload['reason']}")
-        else:
-            tables = doc_events[1].payload["tables"]
-            kinds = Counter(t["table_kind"] for t in tables)
-            rows.append(f"| {raw.file_name} | ok | {doc_events[1].payload['page_count']} | {len(tables)} "
-                        f"({', '.join(f'{k}×{n}' for k, n in sorted(kinds.items()))}) |")
-    context.add_output_metadata(
-        {
-            "new_events": len(events),
-            "failures": sum(e.event_type == "ExtractionFailed" for e in events),
-            "documents": MetadataValue.md("| file | status | pages | tables |\n|---|---|---|---|\n" + "\n".join(rows)),
+    }
+
+
+def _report_row(raw: RawFile, events: list) -> str:
+    failed = [e for e in events if e.event_type == "ExtractionFailed"]
+    if failed:
+        return f"| {raw.file_name} | **failed**: {failed[0].payload['reason']} | | |"
+    extracted = events[1].payload
+    kinds = Counter(t["table_kind"] for t in extracted["tables"])
+    return (f"| {raw.file_name} | ok | {extracted['page_count']} | {len(extracted['tables'])} "
+            f"({', '.join(f'{k}×{n}' for k, n in sorted(kinds.items()))}) |")
+
+
+@asset(
+    partitions_def=documents_partitions,
+    # a run over many documents is one step that extracts them in parallel worker processes
+    backfill_policy=BackfillPolicy.single_run(),
+    group_name="extracted",
+    kinds={"python", "pdfplumber"},
+    owners=["team:data-engineering"],
+    description=(
+        "One partition per document: the document read with pdfplumber — metadata (region, department, "
+        "units, year, kind) and every table (page, kind from its title, header rows, body rows) — appended "
+        "to the event log as DocumentRegistered + TablesExtracted, or ExtractionFailed with the reason. "
+        "A run over several partitions extracts them in parallel worker processes; a document already "
+        "extracted by this extractor version is not read again."
+    ),
+)
+def extracted_documents(
+    context: AssetExecutionContext, warehouse: WarehouseResource, raw_documents: list[RawFile]
+) -> MaterializeResult:
+    store = warehouse.store
+    store.ensure()
+    by_id = {raw.document_id: raw for raw in raw_documents}
+    done = extracted_ids(store)
+    keys = context.partition_keys
+    todo = [by_id[k] for k in keys if k in by_id and k not in done]
+    status = {k: f"| `{k[:12]}` | no longer in the raw folder | | |" for k in keys if k not in by_id}
+    status |= {k: f"| {by_id[k].file_name} | already extracted | | |" for k in keys if k in done and k in by_id}
+    appended = failures = 0
+    for raw, doc_events in extract_documents(todo):
+        appended += store.append(doc_events)  # one transaction per document, as soon as it is read
+        status[raw.document_id] = _report_row(raw, doc_events)
+        if doc_events[-1].event_type == "ExtractionFailed":
+            failures += 1
+            context.log.warning(f"{raw.file_name}: {doc_events[-1].payload['reason']}")
+    return MaterializeResult(
+        metadata={
+            "documents_read": len(todo),
+            "new_events": appended,
+            "failures": failures,
+            "documents": MetadataValue.md("| file | status | pages | tables |\n|---|---|---|---|\n"
+                                          + "\n".join(status[k] for k in keys)),
         }
     )
-    return events
 
 
 @asset(
     key=EVENT_STORE_KEY,
+    deps=[extracted_documents],
     group_name="events",
     kinds={"duckdb"},
     owners=["team:data-engineering"],
     description="The append-only event log (warehouse/events.duckdb, table `events`): the source of truth "
-    "the dbt models replay. Rows are never updated or deleted; unchanged files append nothing.",
+    "the dbt models replay. Extraction appends each document's events; this step adds the sidecar metadata "
+    "and the supersessions. Rows are never updated or deleted; unchanged files append nothing.",
 )
-def event_store(warehouse: WarehouseResource, extracted_documents: list) -> MaterializeResult:
+def event_store(
+    context: AssetExecutionContext, warehouse: WarehouseResource, raw_documents: list[RawFile]
+) -> MaterializeResult:
     store = warehouse.store
     store.ensure()
-    appended = store.append(extracted_documents)
+    sidecars = []
+    for raw in raw_documents:
+        try:
+            sidecars += sidecar_events(raw)
+        except ValueError as exc:
+            context.log.error(str(exc))
+    appended = store.append(sidecars)
     appended += store.append(supersede_events(store))
     counts = dict(store.query("select event_type, count(*) from events group by 1 order by 1"))
     return MaterializeResult(
@@ -140,9 +167,10 @@ def raw_fingerprint(raw_dir: Path) -> str:
     return hashlib.sha1(json.dumps(files).encode()).hexdigest()
 
 
-@sensor(job_name="build_warehouse", minimum_interval_seconds=30, default_status=DefaultSensorStatus.STOPPED,
-        description="Watches the raw folder and runs the pipeline when documents are added or changed; "
-        "only the new documents are extracted. Off by default: turn it on under Automation.")
+@sensor(job_name="build_warehouse", minimum_interval_seconds=30, default_status=DefaultSensorStatus.RUNNING,
+        description="Watches the raw folder: adds a `documents` partition for each new file and runs "
+        "`build_warehouse` over the new partitions (extraction of those documents only, then the event log, "
+        "the dbt models, checks and publish). A changed sidecar re-runs the build without re-extracting.")
 def raw_folder_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource) -> SensorResult:
     raw_dir = warehouse.paths.raw_dir
     if not raw_dir.exists():
@@ -150,4 +178,16 @@ def raw_folder_sensor(context: SensorEvaluationContext, warehouse: WarehouseReso
     fingerprint = raw_fingerprint(raw_dir)
     if fingerprint == context.cursor:
         return SensorResult(skip_reason="no new or changed documents")
-    return SensorResult(run_requests=[RunRequest(run_key=fingerprint)], cursor=fingerprint)
+    ids = list(dict.fromkeys(f.document_id for f in scan_raw(raw_dir, cache=warehouse.paths.raw_index)))
+    known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
+    new = [d for d in ids if d not in known]
+    # New partitions are appended in order, so they form one range; without new documents (a sidecar
+    # changed, a file was removed) the run covers the newest partition, whose extraction is already done.
+    target = new or ids[-1:]
+    if not target:
+        return SensorResult(skip_reason="the raw folder holds no documents", cursor=fingerprint)
+    return SensorResult(
+        dynamic_partitions_requests=[documents_partitions.build_add_request(new)] if new else [],
+        run_requests=[RunRequest(run_key=fingerprint, tags=partition_range_tags(target))],
+        cursor=fingerprint,
+    )

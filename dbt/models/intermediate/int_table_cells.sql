@@ -1,5 +1,12 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_stale_document_versions() }}",
+) }}
+-- depends_on: {{ ref('int_document_versions') }}
 -- Long format: one row per extracted cell, typed. A CellCorrected event replaces the printed text of its
--- cell (the newest correction wins) and is named in correction_event_id.
+-- cell (the newest correction wins) and is named in correction_event_id. Incremental by document.
 with rows as (
     select
         t.document_id,
@@ -9,16 +16,18 @@ with rows as (
         t.subject_code,
         t.columns,
         t.extraction_event_id,
+        t.document_version,
         cast(json_extract_string(r.row, '$.row_index') as integer) as row_index,
         cast(json_extract_string(r.row, '$.page') as integer) as page,
         json_extract_string(r.row, '$.row_type') as row_type,
         json_extract_string(r.row, '$.cells[*]') as cells
     from {{ ref('int_tables') }} as t, unnest(cast(json_extract(t.table_rows, '$[*]') as json[])) as r(row)
+    where {{ is_document_to_load('t.document_id') }}
 ),
 
 cells as (
     select
-        document_id, table_index, table_kind, multiplier, subject_code, extraction_event_id,
+        document_id, table_index, table_kind, multiplier, subject_code, extraction_event_id, document_version,
         row_index, page, row_type,
         unnest(columns) as column_name,
         unnest(cells) as printed_text
@@ -46,7 +55,8 @@ typed as (
         k.event_id as correction_event_id,
         c.multiplier,
         c.subject_code,
-        c.extraction_event_id
+        c.extraction_event_id,
+        c.document_version
     from cells c
     left join corrections k
         on k.document_id = c.document_id and k.table_index = c.table_index

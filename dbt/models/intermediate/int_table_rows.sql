@@ -3,6 +3,13 @@
 -- (`function_code`, `function_name`); both shapes end up in <dimension>_code and <dimension>_name.
 {% set dimensions = ['function', 'econ_dept', 'econ_gov', 'unit'] %}
 {% set amounts = ['basic', 'project', 'personnel', 'public'] %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_stale_document_versions() }}",
+) }}
+-- depends_on: {{ ref('int_document_versions') }}
 
 with wide as (
 select
@@ -32,8 +39,10 @@ select
     {%- for a in amounts %}
     max(amount_yuan) filter (where column_name = '{{ a }}') as {{ a }}_yuan,
     {%- endfor %}
-    max(correction_event_id) as correction_event_id
+    max(correction_event_id) as correction_event_id,
+    any_value(document_version) as document_version
 from {{ ref('int_table_cells') }}
+where {{ is_document_to_load('document_id') }}
 group by document_id, table_index, row_index
 )
 

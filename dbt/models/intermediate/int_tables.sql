@@ -1,7 +1,16 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_stale_document_versions() }}",
+) }}
 -- Every table of each document's newest extraction (older extractions stay in the event log).
+-- Incremental by document (macros/incremental.sql): a run unnests only new or changed documents.
 with latest as (
-    select * from {{ ref('stg_table_extractions') }}
-    qualify row_number() over (partition by document_id order by recorded_at desc, event_id) = 1
+    select x.*, v.document_version
+    from {{ ref('stg_table_extractions') }} x
+    join {{ ref('int_document_versions') }} v on v.extraction_event_id = x.event_id
+    where {{ is_document_to_load('x.document_id') }}
 ),
 
 tables as (
@@ -9,6 +18,7 @@ tables as (
         latest.document_id,
         latest.event_id as extraction_event_id,
         latest.extractor_version,
+        latest.document_version,
         t.tbl
     from latest, unnest(cast(json_extract(latest.tables, '$[*]') as json[])) as t(tbl)
 )
@@ -30,5 +40,6 @@ select
     json_extract(tbl, '$.rows') as table_rows,
     json_array_length(json_extract(tbl, '$.rows')) as row_count,
     extraction_event_id,
-    extractor_version
+    extractor_version,
+    document_version
 from tables
