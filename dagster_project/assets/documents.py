@@ -4,6 +4,7 @@ the raw folder."""
 
 import hashlib
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -36,6 +37,14 @@ from ..resources import WarehouseResource
 from .partitions import documents_partitions, partition_range_tags
 
 EVENT_STORE_KEY = AssetKey(["event_store", "events"])
+
+
+def extraction_backfill_policy() -> BackfillPolicy:
+    """On one machine a range of documents is one run whose step extracts them in parallel processes. On a
+    cluster, BUDGETWH_PARTITIONS_PER_RUN=k splits a backfill into runs of k documents, each launched
+    where the run launcher puts it (README: beyond one machine)."""
+    per_run = os.environ.get("BUDGETWH_PARTITIONS_PER_RUN")
+    return BackfillPolicy.multi_run(int(per_run)) if per_run else BackfillPolicy.single_run()
 
 
 @asset(
@@ -83,8 +92,7 @@ def _report_row(raw: RawFile, events: list) -> str:
 
 @asset(
     partitions_def=documents_partitions,
-    # a run over many documents is one step that extracts them in parallel worker processes
-    backfill_policy=BackfillPolicy.single_run(),
+    backfill_policy=extraction_backfill_policy(),
     group_name="extracted",
     kinds={"python", "pdfplumber"},
     owners=["team:data-engineering"],
