@@ -22,15 +22,18 @@ Pure functions, no Dagster imports.  One pass over the document with pdfplumber:
   code or a leading 合计/总计 (no such row: the first row is the header); blank rows are kept
   where printed in the body.
 
-Speed (issue #7; cProfile: ~80% of the time is pdfminer parsing the content streams): fake-bold
-glyphs are removed by `_dedupe_chars`, pdfplumber's algorithm without its quadratic final sort, and
-pdfminer's per-token `log.debug` calls are shadowed while a document is read.  The output is the
-same as before, byte for byte.
+Speed (issue #7; cProfile: ~80% of the time was pdfminer interpreting the content streams): the page
+objects (chars, lines, rects, curves) are built by pdfium (`pdfium_objects`, C++) in the dicts pdfminer
+and pdfplumber would give, so pdfplumber's table finder and text functions run on them unchanged and
+pdfminer never interprets a page.  A document holding anything pdfium_objects cannot reproduce exactly
+(see its docstring) is read with pdfminer instead, whole.  Fake-bold glyphs are removed by
+`_dedupe_chars`, pdfplumber's algorithm without its generic clustering and quadratic final sort, and
+pdfminer's per-token `log.debug` calls are shadowed while a document is read.  The output is the same
+as before, byte for byte (benchmarks/extractor_identity.py compares two checkouts).
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -40,6 +43,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from .pdfium_objects import PdfiumReader, Unsupported
 from .text_normalize import normalize_cell, normalize_line, normalize_text, squash
 
 __all__ = [
@@ -727,26 +731,46 @@ class _Assembler:
 # entry point
 
 
-def _dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1) -> list[dict[str, Any]]:
-    """pdfplumber's `utils.dedupe_chars` (same clusters, same survivors, same order) without its
-    final `sorted(..., key=chars.index)`, which compares dicts and is quadratic in the page's chars."""
-    from pdfplumber.utils.clustering import cluster_objects
+def _chain_clusters(idxs: list[int], values: list[float], tolerance: float) -> list[list[int]]:
+    """pdfplumber's `cluster_list` chaining (sorted values, a new cluster after a gap > tolerance) over
+    the indices `idxs`, by `values[i]`."""
+    order = sorted(idxs, key=values.__getitem__)
+    clusters = [[order[0]]]
+    last = values[order[0]]
+    for i in order[1:]:
+        v = values[i]
+        if v <= last + tolerance:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+        last = v
+    return clusters
 
+
+def _dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1) -> list[dict[str, Any]]:
+    """pdfplumber's `utils.dedupe_chars` (same clusters, same survivors, same order): chars of the same
+    text, font and size whose doctop chains within `tolerance`, and then x0 too, are one glyph, kept
+    at its smallest (doctop, x0), the earliest of equals.  Written out with indices: pdfplumber's
+    generic clustering, and its final `sorted(..., key=chars.index)` (quadratic), cost more than the
+    clustering itself."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
     key = itemgetter("upright", "text", "fontname", "size")
-    pos_key = itemgetter("doctop", "x0")
-    kept = []
-    for _, grouped in itertools.groupby(sorted(chars, key=key), key=key):
-        group = list(grouped)
-        if len(group) == 1:  # most glyphs: nothing to cluster
-            kept.append(group[0])
+    for i, c in enumerate(chars):
+        groups.setdefault(key(c), []).append(i)
+    doctop = [c["doctop"] for c in chars]
+    x0 = [c["x0"] for c in chars]
+    drop: set[int] = set()
+    for idxs in groups.values():
+        if len(idxs) == 1:  # most glyphs: nothing to cluster
             continue
-        for y_cluster in cluster_objects(group, itemgetter("doctop"), tolerance):
-            for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance):
-                kept.append(sorted(x_cluster, key=pos_key)[0])
-    # the earliest of equal dicts survives a cluster, so its own index is the one chars.index finds
-    position = {id(c): i for i, c in enumerate(chars)}
-    kept.sort(key=lambda c: position[id(c)])
-    return kept
+        for y_cluster in _chain_clusters(idxs, doctop, tolerance):
+            if len(y_cluster) == 1:
+                continue
+            for x_cluster in _chain_clusters(y_cluster, x0, tolerance):
+                if len(x_cluster) > 1:
+                    keep = min(x_cluster, key=lambda i: (doctop[i], x0[i], i))
+                    drop.update(i for i in x_cluster if i != keep)
+    return [c for i, c in enumerate(chars) if i not in drop]
 
 
 def _deduped_page(page: Any) -> Any:
@@ -819,11 +843,24 @@ def extract_pdf(path: str | Path) -> ExtractedDocument:
     ExtractionError, with `.reason`)."""
     path = Path(path)
     with _quiet_pdfminer():
-        return _extract(path)
+        try:
+            return _extract(path, fast=True)
+        except (Unsupported, ExtractionError):
+            # something on a page that pdfium_objects does not reproduce exactly: pdfminer reads the
+            # whole document; so it does for a document that fails (it gives the reason, as before)
+            return _extract(path, fast=False)
 
 
-def _extract(path: Path) -> ExtractedDocument:
+def _pdfium(pdf: Any, path: Path) -> PdfiumReader | None:
+    try:
+        return PdfiumReader(pdf, path)
+    except Exception:  # pdfplumber read it, pdfium cannot (pypdfium2.PdfiumError): pdfminer reads the pages
+        return None
+
+
+def _extract(path: Path, fast: bool) -> ExtractedDocument:
     pdf = _open(path)
+    reader = _pdfium(pdf, path) if fast else None
     try:
         try:
             pages = pdf.pages
@@ -837,6 +874,8 @@ def _extract(path: Path) -> ExtractedDocument:
         total_chars = 0
         for page_no, raw_page in enumerate(pages, start=1):
             try:
+                if reader is not None:
+                    reader.fill(raw_page)  # page objects from pdfium: pdfminer does not parse the page
                 # fake bold (the same glyph printed twice, slightly shifted) would double every character
                 page = _deduped_page(raw_page)
                 chars = page.chars
@@ -852,7 +891,7 @@ def _extract(path: Path) -> ExtractedDocument:
                     if not any(_inside(w, b) for b in bboxes)
                 ]
                 lines = _text_lines(words)
-            except ExtractionError:
+            except (ExtractionError, Unsupported):
                 raise
             except Exception as exc:
                 raise CorruptPDFError(f"corrupt: page {page_no} unreadable ({type(exc).__name__}: {exc})") from exc
@@ -863,4 +902,6 @@ def _extract(path: Path) -> ExtractedDocument:
             raise NoTextLayerError("no text layer: scanned document, OCR not supported")
         return ExtractedDocument(page_count=page_count, pages_text=pages_text, tables=assembler.tables)
     finally:
+        if reader is not None:
+            reader.close()
         pdf.close()

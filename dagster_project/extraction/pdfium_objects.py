@@ -1,0 +1,579 @@
+"""pdfplumber page objects (chars, lines, rects, curves) built from pypdfium2 instead of pdfminer.
+
+pdfplumber caches a page's objects in `page._objects`; filled from here, `find_tables`,
+`extract_text`, `extract_words` and our own code run unchanged while pdfminer never interprets the
+page's content stream (the interpretation, in pure Python, is ~80% of an extraction; pdfium does it in
+C++).  The dicts carry the keys and values pdfminer + pdfplumber would give them:
+
+* chars: pdfium's text page gives each glyph's text, origin, matrix and font; the box is pdfminer's
+  (advance from the font's /W widths as pdfminer reads them, height = font size, bottom at the font's
+  descent), because pdfium keeps glyph widths as integers and would drift along a line;
+* paths: each painted subpath becomes a line, rect or curve by pdfminer's rules (`paint_path`), with
+  the points transformed in double precision like pdfminer does.
+
+Anything this module does not reproduce faithfully (rotated pages or glyphs, vertical fonts, Type3
+fonts, glyphs without a Unicode mapping, text objects pdfium merges away, ...) raises `Unsupported`;
+the caller then reads the whole document with pdfminer.
+"""
+
+from __future__ import annotations
+
+import ast
+import ctypes
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pypdfium2_raw.bindings as pdfium_raw_bindings
+from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFType3Font
+from pdfminer.pdftypes import PDFObjRef, dict_value, resolve1, stream_value
+from pdfminer.psparser import LIT
+from pdfminer.utils import apply_matrix_pt
+
+__all__ = ["Unsupported", "PdfiumReader"]
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+LITERAL_FORM = LIT("Form")
+_SUBSET_RE = re.compile(r"^[A-Z]{6}\+")  # pdfium gives base font names without the subset tag
+# pdfium's path segment types
+_LINETO, _BEZIERTO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
+
+
+def _lean(name: str, restype: Any, *argtypes: Any) -> Any:
+    """A pdfium function taking and returning plain addresses (c_void_p) instead of pypdfium2's typed
+    pointers: the per-glyph calls are the hot loop, and the typed pointers cost ~1 µs a call."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)((name, _LIB))
+
+
+_LIB = pdfium_raw_bindings._libs["pdfium"]
+_P_DOUBLE = ctypes.POINTER(ctypes.c_double)
+_IsGenerated = _lean("FPDFText_IsGenerated", ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_HasUnicodeMapError = _lean("FPDFText_HasUnicodeMapError", ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_GetTextObject = _lean("FPDFText_GetTextObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_GetUnicode = _lean("FPDFText_GetUnicode", ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+_GetCharOrigin = _lean("FPDFText_GetCharOrigin", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, _P_DOUBLE, _P_DOUBLE)
+
+
+class Unsupported(Exception):
+    """The page holds something the pdfium path does not reproduce exactly like pdfminer."""
+
+
+_SNAPPED: dict[float, float] = {}
+
+
+def _snap(x: float) -> float:
+    """pdfium keeps coordinates as float32; the shortest decimal that round-trips through float32 is
+    (nearly always) the number written in the content stream, which is what pdfminer computes with."""
+    found = _SNAPPED.get(x)
+    if found is None:
+        if len(_SNAPPED) > 100_000:
+            _SNAPPED.clear()
+        found = _SNAPPED[x] = float(str(np.float32(x)))
+    return found
+
+
+def _matrix(m: Any) -> Matrix:
+    return (_snap(m.a), _snap(m.b), _snap(m.c), _snap(m.d), _snap(m.e), _snap(m.f))
+
+
+def _mult(m1: Matrix, m0: Matrix) -> Matrix:
+    """pdfminer.utils.mult_matrix: m1 applied first, then m0."""
+    (a1, b1, c1, d1, e1, f1) = m1
+    (a0, b0, c0, d0, e0, f0) = m0
+    return (
+        a0 * a1 + c0 * b1,
+        b0 * a1 + d0 * b1,
+        a0 * c1 + c0 * d1,
+        b0 * c1 + d0 * d1,
+        a0 * e1 + c0 * f1 + e0,
+        b0 * e1 + d0 * f1 + f0,
+    )
+
+
+@dataclass
+class _Font:
+    """A pdfminer font (for the widths, descent and name pdfminer would use) and its Unicode → cid map."""
+
+    font: PDFFont
+    cids: dict[str, list[int]]
+
+
+def _reverse_unicode(font: PDFFont) -> dict[str, list[int]]:
+    """Unicode text → the cids pdfminer gives that text (its ToUnicode map, else the encoding's)."""
+    out: dict[str, list[int]] = {}
+    umap = getattr(font, "unicode_map", None)
+    if umap is not None:
+        if not hasattr(umap, "cid2unichr"):
+            raise Unsupported(f"Unicode map {type(umap).__name__}")
+        for cid, text in umap.cid2unichr.items():
+            out.setdefault(text, []).append(cid)
+    if not isinstance(font, PDFCIDFont):
+        for cid, text in getattr(font, "cid2unicode", {}).items():
+            if umap is None or cid not in umap.cid2unichr:
+                out.setdefault(text, []).append(cid)
+    return out
+
+
+class PdfiumReader:
+    """One document opened with pdfium next to the pdfplumber one."""
+
+    def __init__(self, plumber_pdf: Any, path: Any) -> None:
+        self.plumber = plumber_pdf
+        self.doc = pdfium.PdfDocument(path)
+        self._fonts: dict[int, _Font] = {}  # pdfminer font object id → _Font
+        self._name_buf = ctypes.create_string_buffer(256)
+        self._advance_cache: dict[tuple[int, str, float, float], tuple[float, float]] = {}
+        self._page_fonts_cache: dict[int, tuple[Any, dict[str, list[_Font]]]] = {}
+        # out-parameters of pdfium calls, reused
+        self._size = ctypes.c_float()
+        self._fs = pdfium_c.FS_MATRIX()
+        self._bounds = tuple(ctypes.c_float() for _ in range(4))
+        self._box = tuple(ctypes.c_double() for _ in range(4))
+
+    def close(self) -> None:
+        self.doc.close()
+
+    def fill(self, page: Any) -> None:
+        """Set `page._objects` (a pdfplumber Page) from pdfium.  Raises Unsupported, also for any
+        error on the way (pdfminer then reads the document and reports what is wrong with it)."""
+        try:
+            self._fill(page)
+        except Unsupported:
+            raise
+        except Exception as exc:
+            raise Unsupported(f"{type(exc).__name__}: {exc}") from exc
+
+    def _fill(self, page: Any) -> None:
+        if page.rotation or page.mediabox[0] != 0 or page.mediabox[1] != 0 or page.bbox != page.mediabox:
+            raise Unsupported("rotated page or page box not at the origin")
+        pdf_page = self.doc[page.page_number - 1]
+        try:
+            objects: dict[str, list[dict[str, Any]]] = {}
+            fonts = self._page_fonts(page.page_obj.resources)
+            text_objs = self._walk(pdf_page.raw, page, objects)
+            chars = self._chars(pdf_page, page, fonts, text_objs)
+            if chars:
+                objects["char"] = chars
+            page._objects = {k: objects[k] for k in ("char", "line", "rect", "curve") if k in objects}
+        finally:
+            pdf_page.close()
+
+    # -- fonts -------------------------------------------------------------------------------
+
+    def _page_fonts(self, resources: Any) -> dict[str, list[_Font]]:
+        """pdfminer fonts of the page and its form XObjects, by base font name."""
+        cached = self._page_fonts_cache.get(id(resources))
+        if cached is not None and cached[0] is resources:  # pages sharing one resource dictionary
+            return cached[1]
+        by_name: dict[str, list[_Font]] = {}
+        seen: set[int] = set()
+
+        def visit(res: Any) -> None:
+            res = resolve1(res)
+            if not isinstance(res, dict):
+                return
+            for spec in dict_value(res.get("Font") or {}).values():
+                objid = spec.objid if isinstance(spec, PDFObjRef) else None
+                key = objid if objid is not None else id(spec)
+                if key in seen:
+                    continue
+                seen.add(key)
+                font = self._fonts.get(key)
+                if font is None:
+                    pf = self.plumber.rsrcmgr.get_font(objid, dict_value(spec))
+                    font = _Font(pf, _reverse_unicode(pf))
+                    self._fonts[key] = font
+                lst = by_name.setdefault(_font_key(font.font.fontname), [])
+                if all(f.font is not font.font for f in lst):
+                    lst.append(font)
+            for xobj in dict_value(res.get("XObject") or {}).values():
+                if isinstance(xobj, PDFObjRef):
+                    if xobj.objid in seen:
+                        continue
+                    seen.add(xobj.objid)
+                xs = stream_value(xobj)
+                if xs.get("Subtype") is LITERAL_FORM and "Resources" in xs:
+                    visit(xs["Resources"])
+
+        visit(resources)
+        self._page_fonts_cache[id(resources)] = (resources, by_name)
+        return by_name
+
+    # -- page objects (paths; text objects collected for the char check) -----------------------
+
+    def _walk(self, raw_page: Any, page: Any, objects: dict[str, list[dict[str, Any]]]) -> dict[int, Any]:
+        """Paths → objects; returns the text objects {address: handle} in content order."""
+        text_objs: dict[int, Any] = {}
+        fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+        fs = pdfium_c.FS_MATRIX()
+
+        def visit(obj: Any, parent: Matrix) -> None:
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
+                m = _mult(_matrix(fs), parent)
+                for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                    visit(pdfium_c.FPDFFormObj_GetObject(obj, j), m)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                if parent != _IDENTITY:
+                    raise Unsupported("text in a transformed form XObject")
+                text_objs[ctypes.cast(obj, ctypes.c_void_p).value] = obj
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+                    raise Unsupported("path draw mode")
+                if fill_mode.value == 0 and not stroke.value:
+                    return  # a clipping path only ("W n"): pdfminer paints nothing either
+                pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
+                self._path(obj, _mult(_matrix(fs), parent), page, objects)
+
+        for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+            visit(pdfium_c.FPDFPage_GetObject(raw_page, i), _IDENTITY)
+        return text_objs
+
+    def _path(self, obj: Any, ctm: Matrix, page: Any, objects: dict[str, list[dict[str, Any]]]) -> None:
+        x, y = ctypes.c_float(), ctypes.c_float()
+        path: list[tuple[Any, ...]] = []
+        bezier: list[float] = []
+        for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+            pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+            pt = (_snap(x.value), _snap(y.value))
+            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+            if kind == _MOVETO:
+                path.append(("m", *pt))
+            elif kind == _LINETO:
+                path.append(("l", *pt))
+            elif kind == _BEZIERTO:
+                bezier.extend(pt)
+                if len(bezier) == 6:
+                    path.append(("c", *bezier))
+                    bezier = []
+            else:
+                raise Unsupported("path segment type")
+            if pdfium_c.FPDFPathSegment_GetClose(seg):
+                path.append(("h",))
+        if bezier:
+            raise Unsupported("incomplete bezier")
+        _paint_path(path, ctm, page, objects)
+
+    # -- chars -------------------------------------------------------------------------------
+
+    def _chars(self, pdf_page: Any, page: Any, fonts: dict[str, list[_Font]], text_objs: dict[int, Any]) -> list[dict[str, Any]]:
+        textpage = pdf_page.get_textpage()
+        tp = textpage.raw
+        try:
+            # pdfium's text page: the glyphs (index, Unicode, origin) of each text object; its own
+            # order may differ from the content stream's, which pdfminer follows
+            glyphs: dict[int, list[tuple[int, int, float, float]]] = {addr: [] for addr in text_objs}
+            tpv = ctypes.cast(tp, ctypes.c_void_p).value
+            ox, oy = ctypes.c_double(), ctypes.c_double()
+            p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
+            for i in range(pdfium_c.FPDFText_CountChars(tp)):
+                if _IsGenerated(tpv, i):
+                    continue
+                if _HasUnicodeMapError(tpv, i):
+                    raise Unsupported("glyph without a Unicode mapping")
+                found = glyphs.get(_GetTextObject(tpv, i))
+                if found is None:
+                    raise Unsupported("glyph of an unknown text object")
+                _GetCharOrigin(tpv, i, p_ox, p_oy)
+                found.append((i, _GetUnicode(tpv, i), ox.value, oy.value))
+            chars: list[dict[str, Any]] = []
+            font_cache: dict[int, list[_Font]] = {}
+            chain: tuple[float, float, float] | None = None
+            for addr, obj in text_objs.items():
+                texts = {chr(g[1]) for g in glyphs[addr] if g[1] != 2}
+                font = _pick_font(self._font_candidates(obj, fonts, font_cache), texts)
+                chain = self._object_chars(tp, obj, glyphs[addr], font, page, chain, chars)
+        finally:
+            textpage.close()
+        return chars
+
+    def _object_chars(
+        self,
+        tp: Any,
+        obj: Any,
+        glyphs: list[tuple[int, int, float, float]],
+        font: _Font,
+        page: Any,
+        chain: tuple[float, float, float] | None,
+        out: list[dict[str, Any]],
+    ) -> tuple[float, float, float] | None:
+        """Append the chars of one text object (one string shown), positioned like pdfminer does.
+
+        `chain` (pdfium's end of the previous string, pdfminer's end of it, baseline) lets a string that
+        continues the previous one in the same text block (ReportLab switches font subsets mid-line)
+        start where pdfminer's exact advances ended, not at pdfium's integer-width position.  Returns
+        the chain for the next string."""
+        size_f, fs = self._size, self._fs
+        pdfium_c.FPDFTextObj_GetFontSize(obj, size_f)
+        fontsize = _snap(size_f.value)
+        pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
+        a, b, c, d, e, f = _matrix(fs)
+        if b != 0 or c != 0 or a <= 0 or d == 0:
+            raise Unsupported("rotated or mirrored text")
+        # the string starts at the text object's origin: a glyph pdfium left out before the first one
+        # it kept (leading spaces) would shift everything
+        if glyphs and (abs(glyphs[0][2] - e) > 1e-3 or abs(glyphs[0][3] - f) > 1e-3):
+            raise Unsupported("text object starts before its first glyph")
+        # glyph: (text, pdfminer advance, pdfium advance, pdfium origin x)
+        seq: list[tuple[str, float, float, float]] = []
+        for _, u, gx, _ in glyphs:
+            text = _glyph_text(u, font)
+            seq.append((text, *self._advances(font, text, fontsize, a), gx))
+        steps = [seq[k + 1][3] - seq[k][3] - seq[k][2] for k in range(len(seq) - 1)]
+        if any(abs(st) > 0.15 * a * fontsize for st in steps):
+            # more than spacing or kerning between two glyphs: pdfium may have left out a glyph (it
+            # keeps one space of a run of spaces)
+            raise Unsupported("glyphs too far apart (a run of spaces pdfium collapsed?)")
+        charspace = steps[0] if steps and abs(steps[0]) > 1e-3 else 0.0
+        if any(abs(st - charspace) > 1e-3 for st in steps):
+            charspace = math.nan  # spacing differs between glyphs (kerning, word spacing)
+        self._trailing_spaces(tp, obj, glyphs, seq, font, fontsize, a, e, charspace)
+        if not seq:
+            raise Unsupported("text object without glyphs")
+        height, doctop0, pno, fontname = page.height, page.initial_doctop, page.page_number, font.font.fontname
+        descent = font.font.get_descent() * fontsize
+        # pdfminer's LTChar box: apply_matrix_rect((a, 0, 0, d, x, f), (0, descent, adv, descent + size))
+        ya, yb = d * descent + f, d * (descent + fontsize) + f
+        y0, y1 = min(ya, yb), max(ya, yb)
+        top, bottom = height - y1, height - y0
+        doctop = doctop0 + top
+        upright = a * d > 0
+        x = e
+        if chain is not None and abs(chain[0] - e) <= 1e-3 and chain[2] == f:
+            x = chain[1]
+        prev: tuple[str, float, float, float] | None = None
+        for glyph in seq:
+            text, adv, _, gx = glyph
+            if prev is not None:
+                # pdfium's step from the previous glyph = its integer-width advance + spacing and
+                # kerning; the exact advance replaces the integer one (pdfium keeps widths as ints)
+                extra = gx - prev[3] - prev[2]
+                x = x + a * prev[1] + (extra if abs(extra) > 1e-3 else 0.0)
+            prev = glyph
+            x1 = a * adv + x
+            out.append({
+                "matrix": (a, b, c, d, x, f),
+                "fontname": fontname,
+                "adv": adv,
+                "upright": upright,
+                "x0": x,
+                "y0": y0,
+                "x1": x1,
+                "y1": y1,
+                "width": x1 - x,
+                "height": y1 - y0,
+                "size": y1 - y0,
+                "mcid": None,
+                "tag": None,
+                "object_type": "char",
+                "page_number": pno,
+                "text": text,
+                "top": top,
+                "bottom": bottom,
+                "doctop": doctop,
+            })
+        if math.isnan(charspace) or charspace:
+            return None
+        return (seq[-1][3] + seq[-1][2], x + a * seq[-1][1], f)
+
+    def _trailing_spaces(
+        self,
+        tp: Any,
+        obj: Any,
+        glyphs: list[tuple[int, int, float, float]],
+        seq: list[tuple[str, float, float, float]],
+        font: _Font,
+        fontsize: float,
+        a: float,
+        e: float,
+        charspace: float,
+    ) -> None:
+        """pdfium leaves trailing spaces (and strings of spaces only) out of its text page; the text
+        object's bounds still reach the last space's origin (a space has no ink).  Appends them."""
+        left, bottom, right, top = self._bounds
+        pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+        if not seq and top.value != bottom.value:
+            raise Unsupported("inked text object without glyphs (a duplicate pdfium left out?)")
+        first_space = seq[-1][3] + seq[-1][2] + (0.0 if math.isnan(charspace) else charspace) if seq else e
+        if right.value < first_space - 0.2 * a * fontsize:
+            return  # the bounds end where the glyphs' ink does
+        box_l, box_b, box_r, box_t = self._box
+        inked_right = -math.inf
+        for g in glyphs:
+            pdfium_c.FPDFText_GetCharBox(tp, g[0], box_l, box_r, box_b, box_t)
+            inked_right = max(inked_right, box_r.value)
+        if right.value <= inked_right + 1e-3:
+            return
+        if math.isnan(charspace) or not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)):
+            # kerned text: the spacing before a space is unknown; a font not embedded: the bounds
+            # may come from the font's FontBBox and only look like a space's
+            raise Unsupported("trailing spaces not told apart")
+        space_adv, space_pdfium = self._advances(font, " ", fontsize, a)
+        pos = first_space
+        while pos < right.value - 1e-3:
+            seq.append((" ", space_adv, space_pdfium, pos))
+            pos += space_pdfium + charspace
+        if abs(pos - right.value) > 1e-3:
+            raise Unsupported("trailing spaces do not add up")
+        seq.append((" ", space_adv, space_pdfium, pos))
+
+    def _advances(self, font: _Font, text: str, fontsize: float, a: float) -> tuple[float, float]:
+        """pdfminer's advance of a glyph (LTChar.adv, text space) and pdfium's (device space; pdfium
+        reads the widths, in thousandths of an em, as integers)."""
+        key = (id(font), text, fontsize, a)
+        found = self._advance_cache.get(key)
+        if found is None:
+            cids = font.cids.get(text)
+            if not cids:
+                raise Unsupported(f"no cid for {text!r}")
+            widths = {font.font.char_width(cid) for cid in cids}
+            if len(widths) > 1:
+                raise Unsupported("ambiguous glyph width")
+            textwidth = widths.pop()
+            found = self._advance_cache[key] = (
+                textwidth * fontsize,
+                a * math.floor(textwidth * 1000 + 1e-6) * fontsize / 1000,
+            )
+        return found
+
+    def _font_candidates(self, obj: Any, fonts: dict[str, list[_Font]], cache: dict[int, list[_Font]]) -> list[_Font]:
+        """The page's pdfminer fonts that may be the text object's (pdfium gives no object ids)."""
+        handle = pdfium_c.FPDFTextObj_GetFont(obj)
+        key = ctypes.addressof(handle.contents)
+        found = cache.get(key)
+        if found is None:
+            buf = self._name_buf
+            n = pdfium_c.FPDFFont_GetBaseFontName(handle, buf, len(buf))
+            found = fonts.get(_font_key(buf.raw[: max(0, n - 1)]), [])
+            if len(found) > 1:
+                # subsets of one font (ReportLab: 256 glyphs each) share the name: tell them apart by
+                # the size of the embedded font program
+                size = ctypes.c_size_t()
+                pdfium_c.FPDFFont_GetFontData(handle, None, 0, ctypes.byref(size))
+                found = [f for f in found if _font_program_size(f.font) == size.value] or found
+            for font in found:
+                if isinstance(font.font, PDFType3Font) or font.font.is_vertical():
+                    raise Unsupported("Type3 or vertical font")
+                if any(len(text) != 1 for text in font.cids):
+                    raise Unsupported("glyphs mapped to several characters (ligatures)")
+            cache[key] = found
+        return found
+
+
+def _pick_font(candidates: list[_Font], texts: set[str]) -> _Font:
+    """The candidate that has all `texts`; several are fine if pdfminer would give the glyphs the same
+    font name, widths and descent with either."""
+    fitting = [f for f in candidates if all(t in f.cids for t in texts)]
+    if len(fitting) > 1:
+        def signature(f: _Font) -> tuple[Any, ...]:
+            widths = tuple(sorted((t, f.font.char_width(c)) for t in texts | {" "} for c in f.cids.get(t, [])))
+            return (f.font.fontname, f.font.get_descent(), widths)
+
+        if len({signature(f) for f in fitting}) > 1:
+            raise Unsupported("font not identified")
+    if not fitting:
+        raise Unsupported("font not found")
+    return fitting[0]
+
+
+def _font_key(name: bytes | str) -> str:
+    """A base font name as pdfium and pdfminer both give it: latin-1 text without the subset tag
+    (pdfminer writes a name that is not UTF-8 as the repr of its bytes, "b'ABCDEE+\\xcb\\xce'")."""
+    if isinstance(name, str):
+        if name.startswith(("b'", 'b"')):
+            try:
+                name = ast.literal_eval(name)
+            except (ValueError, SyntaxError):
+                pass
+        if isinstance(name, str):
+            name = name.encode("latin-1", "replace")
+    return _SUBSET_RE.sub("", name.decode("latin-1"))
+
+
+def _glyph_text(u: int, font: _Font) -> str:
+    """The text pdfminer gives a glyph, from pdfium's Unicode value."""
+    if u == 2:  # pdfium's mark for a hyphen ending a line
+        found = [h for h in ("-", "\u00ad", "\u2010") if h in font.cids]
+        if len(found) != 1:
+            raise Unsupported("line-end hyphen")
+        return found[0]
+    if 0xD800 <= u <= 0xDFFF:
+        raise Unsupported("UTF-16 surrogate")
+    return chr(u)
+
+
+def _font_program_size(font: PDFFont) -> int | None:
+    """Decoded length of the embedded font program (FontFile, FontFile2 or FontFile3)."""
+    cached = getattr(font, "_program_size", None)
+    if cached is not None:
+        return cached
+    size = None
+    descriptor = resolve1(getattr(font, "descriptor", None) or {})
+    for k in ("FontFile2", "FontFile", "FontFile3"):
+        if isinstance(descriptor, dict) and k in descriptor:
+            size = len(stream_value(descriptor[k]).get_data())
+            break
+    font._program_size = size  # type: ignore[attr-defined]
+    return size
+
+
+def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: dict[str, list[dict[str, Any]]]) -> None:
+    """pdfminer's PDFLayoutAnalyzer.paint_path + pdfplumber's process_object, for the attributes
+    pdfplumber's table finder and our code read."""
+    shape = "".join(x[0] for x in path)
+    if shape[:1] != "m":
+        return
+    if shape.count("m") > 1:
+        for m in re.finditer(r"m[^m]+", shape):
+            _paint_path(path[m.start(0) : m.end(0)], ctm, page, objects)
+        return
+    raw_pts = [p[-2:] if p[0] != "h" else path[0][-2:] for p in path]
+    pts = [apply_matrix_pt(ctm, pt) for pt in raw_pts]
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+    if shape in {"mlh", "ml"}:
+        kind, pts = "line", pts[:2]
+    elif shape in {"mlllh", "mllll"}:
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        is_closed_loop = pts[0] == pts[4]
+        has_square_coordinates = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+            y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+        )
+        if is_closed_loop and has_square_coordinates:
+            kind = "rect"
+            (rx0, ry0), (rx1, ry1) = pts[0], pts[2]
+            pts = [(rx0, ry0), (rx1, ry0), (rx1, ry1), (rx0, ry1)]
+        else:
+            kind = "curve"
+    else:
+        kind = "curve"
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    height = page.height
+    top = height - y1
+    obj: dict[str, Any] = {
+        "x0": x0,
+        "y0": y0,
+        "x1": x1,
+        "y1": y1,
+        "width": x1 - x0,
+        "height": y1 - y0,
+        "object_type": kind,
+        "page_number": page.page_number,
+        "top": top,
+        "bottom": height - y0,
+        "doctop": page.initial_doctop + top,
+    }
+    if kind == "curve":
+        obj["pts"] = [(px, height - py) for px, py in pts]
+    objects.setdefault(kind, []).append(obj)
