@@ -42,8 +42,8 @@ group by document_id, table_index, row_index
 -- 2, department economic codes with 3 and government ones with 5, so such codes move to their scheme.
 select
     document_id, table_index, table_kind, row_index, page, row_type, subject_code, multiplier,
-    case when {{ regex_like('function_code', "'^[35]'") }} then null else function_code end as function_code,
-    case when {{ regex_like('function_code', "'^[35]'") }} then null else function_name end as function_name,
+    case when function_code like '3%' or function_code like '5%' then null else function_code end as function_code,
+    case when function_code like '3%' or function_code like '5%' then null else function_name end as function_name,
     coalesce(econ_dept_code, case when function_code like '3%' then function_code end) as econ_dept_code,
     coalesce(econ_dept_name, case when function_code like '3%' then function_name end) as econ_dept_name,
     coalesce(econ_gov_code, case when function_code like '5%' then function_code end) as econ_gov_code,
