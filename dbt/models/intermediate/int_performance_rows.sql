@@ -241,10 +241,10 @@ left_cells as (
     select
         document_id, table_index, row_index,
         -- a Beijing project cell: its code ("11010522T000000440054", "1101012270000003996 10") and a dash
-        {{ agg_first('text', 'pos', regex_like('text', "'^[0-9A-Za-z][0-9A-Za-z ]{9,}\s*[-~－—]'")) }}
+        {{ agg_first('text', 'pos', regex_like('text', "'^[0-9A-Za-z][0-9A-Za-z ]{9,}\\s*[-~－—]'")) }}
             as project_cell,
-        {{ agg_first(regex_extract('text', "'^([0-9]{3,9})\s*[-~－—]'", 1), 'pos',
-                     regex_like('text', "'^[0-9]{3,9}\s*[-~－—]'")) }} as unit_cell_code,
+        {{ agg_first(regex_extract('text', "'^([0-9]{3,9})\\s*[-~－—]'", 1), 'pos',
+                     regex_like('text', "'^[0-9]{3,9}\\s*[-~－—]'")) }} as unit_cell_code,
         max(case when role = 'project_name' and text <> '' then text end) as project_name_cell
     from cell_roles
     where not in_block
@@ -274,7 +274,7 @@ levels_in_text as (
     select
         *,
         indicator_level_1_text is null and indicator_level_2_text is null
-            and {{ regex_like("regexp_replace(indicator_text, '\s', '', 'g')", levels_at_start_re) }}
+            and {{ regex_like("regexp_replace(indicator_text, '\\s', '', 'g')", levels_at_start_re) }}
             as levels_from_text
     from indicator_fields
 ),
@@ -285,11 +285,11 @@ indicators as (
         indicator_level_3_text, indicator_nature_text, target_text, unit_of_measure_text, direction_text,
         target_basis_text, crowded_roles, levels_from_text,
         case when levels_from_text
-            then {{ regex_extract("regexp_replace(indicator_text, '\s', '', 'g')",
+            then {{ regex_extract("regexp_replace(indicator_text, '\\s', '', 'g')",
                                   "'^(" ~ level_1 | join("|") ~ ")'", 1) }}
             else indicator_level_1_text end as level_1_printed,
         case when levels_from_text
-            then {{ regex_extract("regexp_replace(indicator_text, '\s', '', 'g')",
+            then {{ regex_extract("regexp_replace(indicator_text, '\\s', '', 'g')",
                                   "'^(" ~ level_1 | join("|") ~ ")(" ~ level_2 | join("|") ~ ")'", 2) }}
             else indicator_level_2_text end as level_2_printed,
         case when levels_from_text
@@ -309,7 +309,7 @@ form_label_rows as (
     where r.row_kind = 'context'
 ),
 
-{%- set squashed_cells = list_map('cells', 'x', "regexp_replace(coalesce(x, ''), '\s', '', 'g')") %}
+{%- set squashed_cells = list_map('cells', 'x', "regexp_replace(coalesce(x, ''), '\\s', '', 'g')") %}
 {%- set name_after_label = list_where('cells[' ~ list_index_of(squashed_cells, "'项目名称'") ~ ' + 1:]',
                                       'x', "trim(coalesce(x, '')) <> ''") ~ '[1]' %}
 form_projects as (
@@ -333,7 +333,7 @@ table_projects as (
         t.document_id, t.table_index,
         coalesce(
             nullif(trim(f.form_project), ''),
-            case when t.table_kind = 'project_performance' and {{ regex_like('t.title', "'^\s*[0-9]+\s*[、.．]'") }}
+            case when t.table_kind = 'project_performance' and {{ regex_like('t.title', "'^\\s*[0-9]+\\s*[、.．]'") }}
                 then nullif(trim(regexp_replace(regexp_replace(t.title, '^\s*[0-9]+\s*[、.．]\s*', ''),
                                                 '绩效目标表\s*$', '')), '')
             end
@@ -388,15 +388,15 @@ filled as (
             then 'several cells under ' || array_to_string(f.crowded_labels, ', ') end,
         case when (r.has_level_1 or f.levels_from_text) and f.indicator_level_1 is null then 'no 一级指标' end,
         case when f.indicator_level_1 is not null
-                  and not {{ list_has(level_1_list, "regexp_replace(f.indicator_level_1, '\s', '', 'g')") }}
+                  and not {{ list_has(level_1_list, "regexp_replace(f.indicator_level_1, '\\s', '', 'g')") }}
             then '一级指标 "' || f.indicator_level_1 || '" is not a level-1 indicator name' end,
         case when (r.has_level_2 or f.levels_from_text) and f.indicator_level_2 is null then 'no 二级指标' end,
         case when f.indicator_level_2 is not null
-                  and not {{ list_has(level_2_list, "regexp_replace(f.indicator_level_2, '\s', '', 'g')") }}
+                  and not {{ list_has(level_2_list, "regexp_replace(f.indicator_level_2, '\\s', '', 'g')") }}
             then '二级指标 "' || f.indicator_level_2 || '" is not a level-2 indicator name' end,
         case when coalesce(f.indicator_text, f.indicator_level_3) is null then 'no indicator text' end,
         case when {{ list_has(both_levels_list,
-                              "regexp_replace(coalesce(f.indicator_text, f.indicator_level_3), '\s', '', 'g')") }}
+                              "regexp_replace(coalesce(f.indicator_text, f.indicator_level_3), '\\s', '', 'g')") }}
             then 'indicator text "' || coalesce(f.indicator_text, f.indicator_level_3) || '" is an indicator level name'
         end
 {%- endset %}
