@@ -13,6 +13,7 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import jinja2
@@ -34,11 +35,20 @@ def squash(text: str | None) -> str:
     return re.sub(r"[\s\u3000]+", "", text or "")
 
 
+def portable_macros(env: jinja2.Environment) -> dict:
+    """The dispatched macros of dbt/macros/portable.sql as dbt renders them on DuckDB (their duckdb__ forms)."""
+    macros = env.from_string((REPO / "dbt" / "macros" / "portable.sql").read_text()).make_module()
+    return {k.removeprefix("duckdb__"): getattr(macros, k) for k in dir(macros) if k.startswith("duckdb__")}
+
+
 def model_variables(path: Path) -> dict:
     """The top-level {% set %} variables of a dbt model, rendered with stand-ins for dbt's functions."""
     env = jinja2.Environment()
     module = env.from_string(path.read_text()).make_module(
-        vars={"ref": lambda name: name, "provenance_columns": lambda alias: "", "var": lambda name: None}
+        vars={"ref": lambda name: name, "provenance_columns": lambda alias: "", "var": lambda name: None,
+              "dbt": SimpleNamespace(listagg=lambda measure, delimiter, order_by="": f"string_agg({measure}, "
+                                                                                    f"{delimiter} {order_by})"),
+              **portable_macros(env)}
     )
     return {k: getattr(module, k) for k in dir(module) if not k.startswith("_")}
 

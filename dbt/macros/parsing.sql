@@ -1,11 +1,11 @@
 {# Amount text as printed → decimal: thousands separators, spaces and HTML tags dropped; blank and "-" → null. #}
 {% macro parse_amount(text) -%}
-try_cast(nullif(regexp_replace(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '[,，\s]', '', 'g'), '') as decimal(24, 6))
+{{ cast_or_null("nullif(regexp_replace(regexp_replace(" ~ text ~ ", '<[^>]*>', '', 'g'), '[,，\\s]', '', 'g'), '')", 'decimal(24, 6)') }}
 {%- endmacro %}
 
 {# Leading classification code of "2101501-行政运行", "201002~名称", "204 06 07" → digits only. #}
 {% macro leading_code(text) -%}
-nullif(regexp_replace(regexp_extract(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*([0-9][0-9\s]*[0-9]|[0-9])', 1), '\s', '', 'g'), '')
+nullif(regexp_replace({{ regex_extract("regexp_replace(" ~ text ~ ", '<[^>]*>', '', 'g')", "'^\\s*([0-9][0-9\\s]*[0-9]|[0-9])'", 1) }}, '\s', '', 'g'), '')
 {%- endmacro %}
 
 {# Name part of "2101501-行政运行" (the whole text when there is no code). #}
@@ -20,7 +20,7 @@ nullif(trim(regexp_replace(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*
 
 {# Code of "11010522T000000440054-项目名称", "A-货物", "0115-公共信息与宣传服务": letters and digits before the dash (null when there is none). #}
 {% macro prefix_code(text) -%}
-nullif(regexp_extract(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*([0-9A-Za-z]+)\s*[-~－—]', 1), '')
+nullif({{ regex_extract("regexp_replace(" ~ text ~ ", '<[^>]*>', '', 'g')", "'^\\s*([0-9A-Za-z]+)\\s*[-~－—]'", 1) }}, '')
 {%- endmacro %}
 
 {# Name after such a code (the whole text when there is no code). #}

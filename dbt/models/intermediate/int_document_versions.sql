@@ -2,18 +2,23 @@
 -- document_version. The per-document incremental models reload a document when its version changes.
 with extractions as (
     select document_id, event_id
-    from {{ ref('stg_table_extractions') }}
-    qualify row_number() over (partition by document_id order by recorded_at desc, event_id) = 1
+    from (
+        select document_id, event_id,
+               row_number() over (partition by document_id order by recorded_at desc, event_id) as extraction_rank
+        from {{ ref('stg_table_extractions') }}
+    ) as ranked
+    where extraction_rank = 1
 ),
 
 corrections as (
     select document_id, string_agg(event_id, ',' order by event_id) as correction_event_ids
     from (
-        select * from {{ ref('stg_cell_corrections') }}
-        qualify row_number() over (
+        select document_id, event_id, row_number() over (
             partition by document_id, table_index, row_index, column_name order by recorded_at desc, event_id
-        ) = 1
-    )
+        ) as correction_rank
+        from {{ ref('stg_cell_corrections') }}
+    ) as ranked
+    where correction_rank = 1
     group by document_id
 )
 
@@ -22,4 +27,4 @@ select
     e.event_id as extraction_event_id,
     md5(concat_ws('|', e.event_id, c.correction_event_ids)) as document_version
 from extractions e
-left join corrections c using (document_id)
+left join corrections c on c.document_id = e.document_id

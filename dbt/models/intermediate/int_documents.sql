@@ -1,7 +1,10 @@
 -- One row per document: its newest registration, metadata assertions applied, and its status.
 with registrations as (
-    select * from {{ ref('stg_document_registrations') }}
-    qualify row_number() over (partition by document_id order by recorded_at desc, event_id) = 1
+    select * from (
+        select *, row_number() over (partition by document_id order by recorded_at desc, event_id) as registration_rank
+        from {{ ref('stg_document_registrations') }}
+    ) as ranked
+    where registration_rank = 1
 ),
 
 lifecycle as (select * from {{ ref('stg_document_lifecycle') }}),
@@ -10,18 +13,18 @@ lifecycle as (select * from {{ ref('stg_document_lifecycle') }}),
 asserted as (
     select
         document_id,
-        first(json_extract_string(asserted_fields, '$.fiscal_year') order by recorded_at desc, event_id)
-            filter (where json_extract_string(asserted_fields, '$.fiscal_year') is not null) as fiscal_year,
-        first(json_extract_string(asserted_fields, '$.region_code') order by recorded_at desc, event_id)
-            filter (where json_extract_string(asserted_fields, '$.region_code') is not null) as region_code,
-        first(json_extract_string(asserted_fields, '$.region_name') order by recorded_at desc, event_id)
-            filter (where json_extract_string(asserted_fields, '$.region_name') is not null) as region_name,
-        first(json_extract_string(asserted_fields, '$.doc_kind') order by recorded_at desc, event_id)
-            filter (where json_extract_string(asserted_fields, '$.doc_kind') is not null) as doc_kind,
-        first(json_extract_string(asserted_fields, '$.subject_code') order by recorded_at desc, event_id)
-            filter (where json_extract_string(asserted_fields, '$.subject_code') is not null) as subject_code,
-        first(json_extract_string(asserted_fields, '$.department_code') order by recorded_at desc, event_id)
-            filter (where json_extract_string(asserted_fields, '$.department_code') is not null) as department_code
+        {{ agg_first(json_text('asserted_fields', 'fiscal_year'), 'recorded_at desc, event_id',
+                     json_text('asserted_fields', 'fiscal_year') ~ ' is not null') }} as fiscal_year,
+        {{ agg_first(json_text('asserted_fields', 'region_code'), 'recorded_at desc, event_id',
+                     json_text('asserted_fields', 'region_code') ~ ' is not null') }} as region_code,
+        {{ agg_first(json_text('asserted_fields', 'region_name'), 'recorded_at desc, event_id',
+                     json_text('asserted_fields', 'region_name') ~ ' is not null') }} as region_name,
+        {{ agg_first(json_text('asserted_fields', 'doc_kind'), 'recorded_at desc, event_id',
+                     json_text('asserted_fields', 'doc_kind') ~ ' is not null') }} as doc_kind,
+        {{ agg_first(json_text('asserted_fields', 'subject_code'), 'recorded_at desc, event_id',
+                     json_text('asserted_fields', 'subject_code') ~ ' is not null') }} as subject_code,
+        {{ agg_first(json_text('asserted_fields', 'department_code'), 'recorded_at desc, event_id',
+                     json_text('asserted_fields', 'department_code') ~ ' is not null') }} as department_code
     from lifecycle
     where event_type = 'MetadataAsserted'
     group by document_id
@@ -36,10 +39,10 @@ extracted as (
 status as (
     select
         document_id,
-        max(recorded_at) filter (where event_type = 'DocumentRetracted') as retracted_at,
-        first(reason order by recorded_at desc, event_id) filter (where event_type = 'DocumentRetracted') as retraction_reason,
-        first(superseded_by order by recorded_at desc, event_id) filter (where event_type = 'DocumentSuperseded') as superseded_by,
-        first(reason order by recorded_at desc, event_id) filter (where event_type = 'ExtractionFailed') as failure_reason
+        max(case when event_type = 'DocumentRetracted' then recorded_at end) as retracted_at,
+        {{ agg_first('reason', 'recorded_at desc, event_id', "event_type = 'DocumentRetracted'") }} as retraction_reason,
+        {{ agg_first('superseded_by', 'recorded_at desc, event_id', "event_type = 'DocumentSuperseded'") }} as superseded_by,
+        {{ agg_first('reason', 'recorded_at desc, event_id', "event_type = 'ExtractionFailed'") }} as failure_reason
     from lifecycle
     group by document_id
 )
@@ -51,7 +54,7 @@ select
     r.size_bytes,
     r.page_count,
     coalesce(a.doc_kind, r.doc_kind) as doc_kind,
-    coalesce(try_cast(a.fiscal_year as integer), r.fiscal_year) as fiscal_year,
+    coalesce({{ cast_or_null('a.fiscal_year', 'integer') }}, r.fiscal_year) as fiscal_year,
     coalesce(a.region_code, r.region_code) as region_code,
     coalesce(a.region_name, r.region_name) as region_name,
     r.province,

@@ -62,11 +62,11 @@ printed as (
 
 -- Class amounts the document-level 收支总表 states ("一、一般公共服务支出 7,827.46"), by class code.
 stated_classes as (
-    select c.document_id, c.table_index, c.row_index, any_value(c.page) as page,
-        any_value(c.table_kind) as table_kind,
-        regexp_replace(replace(max(c.raw_text) filter (where c.column_name = 'expense_item'), ' ', ''),
+    select c.document_id, c.table_index, c.row_index, max(c.page) as page,
+        max(c.table_kind) as table_kind,
+        regexp_replace(replace(max(case when c.column_name = 'expense_item' then c.raw_text end), ' ', ''),
                        '^[一二三四五六七八九十百零〇0-9]+[、.．]', '') as class_name,
-        max(c.amount_yuan) filter (where c.column_name = 'expense_amount') as stated_yuan,
+        max(case when c.column_name = 'expense_amount' then c.amount_yuan end) as stated_yuan,
         max(c.correction_event_id) as correction_event_id
     from {{ ref('int_table_cells') }} c
     join docs d using (document_id)
@@ -91,7 +91,7 @@ remainders as (
 )
 
 select * from printed
-union all by name
+union all  -- the columns of `printed`, in its order
 select document_id, table_kind, table_index, row_index, page, unit_code, function_code, function_name,
     null as econ_dept_code, null as econ_dept_name, null as econ_gov_code, null as econ_gov_name,
     total_yuan, null as basic_yuan, null as project_yuan, correction_event_id, 'class_remainder' as line_basis

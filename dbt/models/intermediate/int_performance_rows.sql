@@ -56,9 +56,12 @@
                    '经济效益指标', '社会效益指标', '生态效益指标', '数量指标', '质量指标', '时效指标', '成本指标'] -%}
 {%- set natures = ['≥', '≤', '=', '＝', '>', '<', '＞', '＜', '≧', '≦', '≠', '>=', '<=', '定性', '定量'] -%}
 {#- as SQL: ['产出指标', …] (a list) and ('一级指标', …) (for IN) -#}
-{%- set level_1_list = "['" ~ level_1 | join("', '") ~ "']" -%}
-{%- set natures_list = "['" ~ natures | join("', '") ~ "']" -%}
-{%- set level_2_list = "['" ~ level_2 | join("', '") ~ "']" -%}
+{%- set level_1_list = list_literal("'" ~ level_1 | join("', '") ~ "'") -%}
+{%- set natures_list = list_literal("'" ~ natures | join("', '") ~ "'") -%}
+{%- set level_2_list = list_literal("'" ~ level_2 | join("', '") ~ "'") -%}
+{%- set both_levels_list = list_literal("'" ~ (level_1 + level_2) | join("', '") ~ "'") -%}
+{#- "成本指标经济成本指标…": 一级 + 二级 run together at the start of a 绩效指标 cell -#}
+{%- set levels_at_start_re = "'^(" ~ level_1 | join("|") ~ ")(" ~ level_2 | join("|") ~ ").+'" -%}
 {%- set label_roles_in = "('" ~ label_roles | join("', '") ~ "')" -%}
 {%- set block_roles_in = "('" ~ block_roles | join("', '") ~ "')" %}
 
@@ -70,7 +73,7 @@ with parts as (
 tables as (
     select
         t.document_id, t.table_index, t.table_kind, t.title, t.columns,
-        cast(t.header_rows as varchar[][]) as header_rows,
+        t.header_rows,
         p.region_code, p.unit_code as table_unit_code, p.fiscal_year
     from {{ ref('int_tables') }} t
     join parts p using (document_id, table_index)
@@ -79,7 +82,7 @@ tables as (
 cells as (
     select
         c.document_id, c.table_index, c.row_index, c.page, c.correction_event_id,
-        list_position(t.columns, c.column_name) - 1 as pos,
+        {{ list_index_of('t.columns', 'c.column_name') }} - 1 as pos,
         coalesce(trim(c.raw_text), '') as text,
         regexp_replace(coalesce(c.raw_text, ''), '[\s　]+', '', 'g') as squashed
     from {{ ref('int_table_cells') }} c
@@ -100,15 +103,15 @@ labelled as (
 label_rows as (
     select document_id, table_index, row_index
     from labelled
-    group by all
-    having count(distinct label_role) filter (where label_role in {{ label_roles_in }}) >= 2
+    group by document_id, table_index, row_index
+    having count(distinct case when label_role in {{ label_roles_in }} then label_role end) >= 2
 ),
 
 -- layout_row -1 = the header (columns named at extraction), otherwise the label row's index
 layout_positions as (
     select document_id, table_index, -1 as layout_row, pos,
         case when columns[pos + 1] like 'col\_%' escape '\' then null else columns[pos + 1] end as role
-    from (select document_id, table_index, columns, unnest(range(len(columns))) as pos from tables)
+    from (select document_id, table_index, columns, unnest({{ list_offsets('columns') }}) as pos from tables) as positions
     union all
     select l.document_id, l.table_index, l.row_index, l.pos, l.label_role
     from labelled l
@@ -117,39 +120,43 @@ layout_positions as (
 
 -- a role printed twice in one label row (Xi'an: 绩效指标 | 一级指标 | … | 指标内容): the rightmost is the column
 spans as (
-    select document_id, table_index, layout_row, role, pos as span_start,
-        coalesce(lead(pos) over (partition by document_id, table_index, layout_row order by pos) - 1, 100000)
-            as span_end
-    from layout_positions
-    where role is not null
-    qualify row_number() over (partition by document_id, table_index, layout_row, role order by pos desc) = 1
+    select document_id, table_index, layout_row, role, span_start, span_end
+    from (
+        select document_id, table_index, layout_row, role, pos as span_start,
+            coalesce(lead(pos) over (partition by document_id, table_index, layout_row order by pos) - 1, 100000)
+                as span_end,
+            row_number() over (partition by document_id, table_index, layout_row, role order by pos desc) as role_rank
+        from layout_positions
+        where role is not null
+    ) as ranked
+    where role_rank = 1
 ),
 
 layouts as (
     select
         document_id, table_index, layout_row,
-        min(span_start) filter (where role in {{ block_roles_in }})
+        min(case when role in {{ block_roles_in }} then span_start end)
             as block_start,
-        max(span_start) filter (where role = 'indicator_level_1') as level_1_pos,
-        max(span_start) filter (where role = 'indicator_level_2') as level_2_pos,
-        max(span_start) filter (where role = 'indicator_nature') as nature_pos,
+        max(case when role = 'indicator_level_1' then span_start end) as level_1_pos,
+        max(case when role = 'indicator_level_2' then span_start end) as level_2_pos,
+        max(case when role = 'indicator_nature' then span_start end) as nature_pos,
         bool_or(role = 'indicator_level_1') as has_level_1,
         bool_or(role = 'indicator_level_2') as has_level_2,
         bool_or(role in ('indicator_level_1', 'indicator_level_2', 'indicator_level_3', 'indicator', 'target'))
             as has_indicators
     from spans
-    group by all
+    group by document_id, table_index, layout_row
 ),
 
 body_rows as (
     select
         document_id, table_index, row_index,
-        any_value(page) as page,
+        max(page) as page,
         max(correction_event_id) as correction_event_id,
-        list(text order by pos) as cells,
-        list(squashed order by pos) as squashed_cells
+        {{ agg_list('text', 'pos') }} as cells,
+        {{ agg_list('squashed', 'pos') }} as squashed_cells
     from cells
-    group by all
+    group by document_id, table_index, row_index
 ),
 
 row_layouts as (
@@ -172,24 +179,24 @@ row_info as (
         l.block_start, l.has_level_1, l.has_level_2,
         case
             when r.is_label_row then 'header'
-            when list_filter(r.squashed_cells, x -> x <> '') = [] then 'blank'
+            when {{ list_size(list_where('r.squashed_cells', 'x', "x <> ''")) }} = 0 then 'blank'
             when coalesce(l.has_indicators, false) then 'indicator'
             else 'context'
         end as row_kind,
         coalesce(l.level_1_pos, l.nature_pos) as anchor_pos,
         case
-            when l.level_1_pos is not null then list_contains({{ level_1_list }}, r.squashed_cells[l.level_1_pos + 1])
-            when l.nature_pos is not null then list_contains({{ natures_list }}, r.squashed_cells[l.nature_pos + 1])
+            when l.level_1_pos is not null then {{ list_has(level_1_list, 'r.squashed_cells[l.level_1_pos + 1]') }}
+            when l.nature_pos is not null then {{ list_has(natures_list, 'r.squashed_cells[l.nature_pos + 1]') }}
         end as anchor_fits,
         -- the first position holding a level-1 name (with a level-2 name where 二级指标 follows) or an operator
         case
-            when l.level_1_pos is not null then list_filter(range(len(r.squashed_cells)), i ->
-                list_contains({{ level_1_list }}, r.squashed_cells[i + 1])
-                and (l.level_2_pos is null
-                     or list_contains({{ level_2_list }}, r.squashed_cells[i + 1 + l.level_2_pos - l.level_1_pos])))[1]
+            when l.level_1_pos is not null then {{ list_where(list_offsets('r.squashed_cells'), 'i',
+                list_has(level_1_list, 'r.squashed_cells[i + 1]')
+                ~ ' and (l.level_2_pos is null or '
+                ~ list_has(level_2_list, 'r.squashed_cells[i + 1 + l.level_2_pos - l.level_1_pos]') ~ ')') }}[1]
             -- (指标性质 anchor: only a printed non-operator moves the row, a blank one does not)
             when l.nature_pos is not null and r.squashed_cells[l.nature_pos + 1] <> '' then
-                list_filter(range(len(r.squashed_cells)), i -> list_contains({{ natures_list }}, r.squashed_cells[i + 1]))[1]
+                {{ list_where(list_offsets('r.squashed_cells'), 'i', list_has(natures_list, 'r.squashed_cells[i + 1]')) }}[1]
         end as first_fit
     from row_layouts r
     left join layouts l using (document_id, table_index, layout_row)
@@ -197,7 +204,7 @@ row_info as (
 
 rows_read as (
     select
-        * exclude (anchor_fits, first_fit),
+        *,
         case
             when row_kind <> 'indicator' or anchor_pos is null or anchor_fits or first_fit is null then 0
             else first_fit - anchor_pos
@@ -223,37 +230,37 @@ cell_roles as (
 role_texts as (
     select
         document_id, table_index, row_index, role,
-        string_agg(text, ' ' order by pos) filter (where text <> '') as text,
-        count(*) filter (where text <> '') as printed_cells
+        {{ dbt.listagg("case when text <> '' then text end", "' '", 'order by pos') }} as text,
+        count(case when text <> '' then 1 end) as printed_cells
     from cell_roles
     where in_block and role in {{ block_roles_in }}
-    group by all
+    group by document_id, table_index, row_index, role
 ),
 
 left_cells as (
     select
         document_id, table_index, row_index,
         -- a Beijing project cell: its code ("11010522T000000440054", "1101012270000003996 10") and a dash
-        first(text order by pos) filter (where regexp_matches(text, '^[0-9A-Za-z][0-9A-Za-z ]{9,}\s*[-~－—]'))
+        {{ agg_first('text', 'pos', regex_like('text', "'^[0-9A-Za-z][0-9A-Za-z ]{9,}\\s*[-~－—]'")) }}
             as project_cell,
-        first(regexp_extract(text, '^([0-9]{3,9})\s*[-~－—]', 1) order by pos)
-            filter (where regexp_matches(text, '^[0-9]{3,9}\s*[-~－—]')) as unit_cell_code,
-        max(text) filter (where role = 'project_name' and text <> '') as project_name_cell
+        {{ agg_first(regex_extract('text', "'^([0-9]{3,9})\\s*[-~－—]'", 1), 'pos',
+                     regex_like('text', "'^[0-9]{3,9}\\s*[-~－—]'")) }} as unit_cell_code,
+        max(case when role = 'project_name' and text <> '' then text end) as project_name_cell
     from cell_roles
     where not in_block
-    group by all
+    group by document_id, table_index, row_index
 ),
 
 indicator_fields as (
     select
         r.document_id, r.table_index, r.row_index, r.column_offset,
-        coalesce(l.project_cell, max(t.text) filter (where t.role = 'activity'),
+        coalesce(l.project_cell, max(case when t.role = 'activity' then t.text end),
                  case when r.column_offset = 0 then l.project_name_cell end) as project_printed,
         l.unit_cell_code,
         {%- for role in block_roles if role != 'activity' %}
-        max(t.text) filter (where t.role = '{{ role }}') as {{ role }}_text,
+        max(case when t.role = '{{ role }}' then t.text end) as {{ role }}_text,
         {%- endfor %}
-        list(t.role order by t.role) filter (where t.printed_cells > 1) as crowded_roles
+        {{ agg_list('t.role', 't.role', 't.printed_cells > 1') }} as crowded_roles
     from rows_read r
     left join role_texts t using (document_id, table_index, row_index)
     left join left_cells l using (document_id, table_index, row_index)
@@ -267,20 +274,23 @@ levels_in_text as (
     select
         *,
         indicator_level_1_text is null and indicator_level_2_text is null
-            and regexp_matches(regexp_replace(indicator_text, '\s', '', 'g'),
-                '^({{ level_1 | join("|") }})({{ level_2 | join("|") }}).+') as levels_from_text
+            and {{ regex_like("regexp_replace(indicator_text, '\\s', '', 'g')", levels_at_start_re) }}
+            as levels_from_text
     from indicator_fields
 ),
 
 indicators as (
     select
-        * exclude (indicator_level_1_text, indicator_level_2_text, indicator_text),
+        document_id, table_index, row_index, column_offset, project_printed, unit_cell_code,
+        indicator_level_3_text, indicator_nature_text, target_text, unit_of_measure_text, direction_text,
+        target_basis_text, crowded_roles, levels_from_text,
         case when levels_from_text
-            then regexp_extract(regexp_replace(indicator_text, '\s', '', 'g'), '^({{ level_1 | join("|") }})', 1)
+            then {{ regex_extract("regexp_replace(indicator_text, '\\s', '', 'g')",
+                                  "'^(" ~ level_1 | join("|") ~ ")'", 1) }}
             else indicator_level_1_text end as level_1_printed,
         case when levels_from_text
-            then regexp_extract(regexp_replace(indicator_text, '\s', '', 'g'),
-                '^({{ level_1 | join("|") }})({{ level_2 | join("|") }})', 2)
+            then {{ regex_extract("regexp_replace(indicator_text, '\\s', '', 'g')",
+                                  "'^(" ~ level_1 | join("|") ~ ")(" ~ level_2 | join("|") ~ ")'", 2) }}
             else indicator_level_2_text end as level_2_printed,
         case when levels_from_text
             then trim(regexp_replace(indicator_text,
@@ -291,24 +301,24 @@ indicators as (
 
 -- the project a form table (Xi'an, Shanghai) names in its header or information rows: 项目名称 | | 名称
 form_label_rows as (
-    select document_id, table_index, -1000 + generate_subscripts(header_rows, 1) as ord,
-        unnest(header_rows) as cells
-    from tables
+    select t.document_id, t.table_index, -1000 + h.row_position as ord, h.cells
+    from tables as t, {{ json_text_matrix_rows('t.header_rows', 'h') }}
     union all
     select r.document_id, r.table_index, r.row_index, r.cells
     from rows_read r
     where r.row_kind = 'context'
 ),
 
+{%- set squashed_cells = list_map('cells', 'x', "regexp_replace(coalesce(x, ''), '\\s', '', 'g')") %}
+{%- set name_after_label = list_where('cells[' ~ list_index_of(squashed_cells, "'项目名称'") ~ ' + 1:]',
+                                      'x', "trim(coalesce(x, '')) <> ''") ~ '[1]' %}
 form_projects as (
     select
         document_id, table_index,
-        min_by(
-            list_filter(cells[list_position(list_transform(cells, x -> regexp_replace(coalesce(x, ''), '\s', '', 'g')),
-                                            '项目名称') + 1:], x -> trim(coalesce(x, '')) <> '')[1],
-            ord) as form_project
+        -- the cell after 项目名称 in the first row (by ord) that has one
+        {{ agg_first(name_after_label, 'ord', name_after_label ~ ' is not null') }} as form_project
     from form_label_rows
-    where list_contains(list_transform(cells, x -> regexp_replace(coalesce(x, ''), '\s', '', 'g')), '项目名称')
+    where {{ list_has(squashed_cells, "'项目名称'") }}
       -- a form, not a header naming the columns (Beijing: 单位名称 | 项目名称 | 项目总额 …)
       and not exists (
           select 1 from layouts l
@@ -323,7 +333,7 @@ table_projects as (
         t.document_id, t.table_index,
         coalesce(
             nullif(trim(f.form_project), ''),
-            case when t.table_kind = 'project_performance' and regexp_matches(t.title, '^\s*[0-9]+\s*[、.．]')
+            case when t.table_kind = 'project_performance' and {{ regex_like('t.title', "'^\\s*[0-9]+\\s*[、.．]'") }}
                 then nullif(trim(regexp_replace(regexp_replace(t.title, '^\s*[0-9]+\s*[、.．]\s*', ''),
                                                 '绩效目标表\s*$', '')), '')
             end
@@ -349,27 +359,53 @@ level_blocks as (
     from blocks
 ),
 
+{%- set role_label_of_x -%}
+case x {% for role, label in role_labels.items() %}when '{{ role }}' then '{{ label }}' {% endfor %}end
+{%- endset %}
 filled as (
     select
         document_id, table_index, row_index,
-        last_value(project_printed ignore nulls) over w_table as project_filled,
-        last_value(unit_cell_code ignore nulls) over w_table as unit_code_filled,
-        coalesce(level_1_printed, last_value(level_1_printed ignore nulls) over (
-            partition by document_id, table_index, column_offset, project_block order by row_index))
+        {{ last_non_null('project_printed', 'w_table') }} as project_filled,
+        {{ last_non_null('unit_cell_code', 'w_table') }} as unit_code_filled,
+        coalesce(level_1_printed, {{ last_non_null('level_1_printed',
+            '(partition by document_id, table_index, column_offset, project_block order by row_index)') }})
             as indicator_level_1,
-        coalesce(level_2_printed, last_value(level_2_printed ignore nulls) over (
-            partition by document_id, table_index, column_offset, project_block, level_1_block order by row_index))
+        coalesce(level_2_printed, {{ last_non_null('level_2_printed',
+            '(partition by document_id, table_index, column_offset, project_block, level_1_block order by row_index)') }})
             as indicator_level_2,
         nullif(indicator_level_3_text, '') as indicator_level_3,
         nullif(indicator_text, '') as indicator_text,
         indicator_nature_text, target_text, unit_of_measure_text, direction_text, target_basis_text,
         levels_from_text,
-        coalesce(list_transform(crowded_roles, x -> map_extract(MAP {
-            {%- for role, label in role_labels.items() %}'{{ role }}': '{{ label }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-        }, x)[1]), []) as crowded_labels
+        coalesce({{ list_map('crowded_roles', 'x', role_label_of_x) }}, {{ list_literal('') }}) as crowded_labels
     from level_blocks
     window w_table as (partition by document_id, table_index, column_offset order by row_index)
 )
+
+{#- the reasons (row_problems) and notes (row_notes) the final select lists; null ones are dropped -#}
+{%- set row_problem_items %}
+        case when {{ list_size('f.crowded_labels') }} > 0
+            then 'several cells under ' || array_to_string(f.crowded_labels, ', ') end,
+        case when (r.has_level_1 or f.levels_from_text) and f.indicator_level_1 is null then 'no 一级指标' end,
+        case when f.indicator_level_1 is not null
+                  and not {{ list_has(level_1_list, "regexp_replace(f.indicator_level_1, '\\s', '', 'g')") }}
+            then '一级指标 "' || f.indicator_level_1 || '" is not a level-1 indicator name' end,
+        case when (r.has_level_2 or f.levels_from_text) and f.indicator_level_2 is null then 'no 二级指标' end,
+        case when f.indicator_level_2 is not null
+                  and not {{ list_has(level_2_list, "regexp_replace(f.indicator_level_2, '\\s', '', 'g')") }}
+            then '二级指标 "' || f.indicator_level_2 || '" is not a level-2 indicator name' end,
+        case when coalesce(f.indicator_text, f.indicator_level_3) is null then 'no indicator text' end,
+        case when {{ list_has(both_levels_list,
+                              "regexp_replace(coalesce(f.indicator_text, f.indicator_level_3), '\\s', '', 'g')") }}
+            then 'indicator text "' || coalesce(f.indicator_text, f.indicator_level_3) || '" is an indicator level name'
+        end
+{%- endset %}
+{%- set row_note_items %}
+        case when r.column_offset <> 0
+            then 'indicator cells read ' || abs(r.column_offset) || ' column(s) '
+                 || case when r.column_offset < 0 then 'left' else 'right' end || ' of their labels' end,
+        case when f.levels_from_text then '一级/二级指标 read from the start of the 绩效指标 cell' end
+{%- endset %}
 
 select
     r.document_id,
@@ -394,30 +430,11 @@ select
     f.target_basis_text,
     cast(r.column_offset as integer) as column_offset,
     -- what does not fit the table's labels (the fact marks such rows unparsed)
-    case when r.row_kind = 'indicator' then list_filter([
-        case when len(f.crowded_labels) > 0
-            then 'several cells under ' || array_to_string(f.crowded_labels, ', ') end,
-        case when (r.has_level_1 or f.levels_from_text) and f.indicator_level_1 is null then 'no 一级指标' end,
-        case when f.indicator_level_1 is not null
-                  and not list_contains({{ level_1_list }}, regexp_replace(f.indicator_level_1, '\s', '', 'g'))
-            then '一级指标 "' || f.indicator_level_1 || '" is not a level-1 indicator name' end,
-        case when (r.has_level_2 or f.levels_from_text) and f.indicator_level_2 is null then 'no 二级指标' end,
-        case when f.indicator_level_2 is not null
-                  and not list_contains({{ level_2_list }}, regexp_replace(f.indicator_level_2, '\s', '', 'g'))
-            then '二级指标 "' || f.indicator_level_2 || '" is not a level-2 indicator name' end,
-        case when coalesce(f.indicator_text, f.indicator_level_3) is null then 'no indicator text' end,
-        case when list_contains(list_concat({{ level_1_list }}, {{ level_2_list }}),
-                                regexp_replace(coalesce(f.indicator_text, f.indicator_level_3), '\s', '', 'g'))
-            then 'indicator text "' || coalesce(f.indicator_text, f.indicator_level_3) || '" is an indicator level name'
-        end
-    ], x -> x is not null) end as row_problems,
+    case when r.row_kind = 'indicator' then {{ list_where(list_literal(row_problem_items), 'x', 'x is not null') }}
+    end as row_problems,
     -- how the row was read, where that is not the plain reading
-    case when r.row_kind = 'indicator' then list_filter([
-        case when r.column_offset <> 0
-            then 'indicator cells read ' || abs(r.column_offset) || ' column(s) '
-                 || case when r.column_offset < 0 then 'left' else 'right' end || ' of their labels' end,
-        case when f.levels_from_text then '一级/二级指标 read from the start of the 绩效指标 cell' end
-    ], x -> x is not null) end as row_notes,
+    case when r.row_kind = 'indicator' then {{ list_where(list_literal(row_note_items), 'x', 'x is not null') }}
+    end as row_notes,
     trim(regexp_replace(array_to_string(r.cells, ' | '), '(\s*\|\s*)+$', '')) as printed_row,
     r.correction_event_id
 from rows_read r

@@ -17,11 +17,11 @@ with rows as (
         t.columns,
         t.extraction_event_id,
         t.document_version,
-        cast(json_extract_string(r.row, '$.row_index') as integer) as row_index,
-        cast(json_extract_string(r.row, '$.page') as integer) as page,
-        json_extract_string(r.row, '$.row_type') as row_type,
-        json_extract_string(r.row, '$.cells[*]') as cells
-    from {{ ref('int_tables') }} as t, unnest(cast(json_extract(t.table_rows, '$[*]') as json[])) as r(row)
+        cast({{ json_text('r.row', 'row_index') }} as integer) as row_index,
+        cast({{ json_text('r.row', 'page') }} as integer) as page,
+        {{ json_text('r.row', 'row_type') }} as row_type,
+        {{ json_text_list('r.row', 'cells') }} as cells
+    from {{ ref('int_tables') }} as t, {{ json_array_elements('t.table_rows', 'r', 'row') }}
     where {{ is_document_to_load('t.document_id') }}
 ),
 
@@ -35,10 +35,13 @@ cells as (
 ),
 
 corrections as (
-    select * from {{ ref('stg_cell_corrections') }}
-    qualify row_number() over (
-        partition by document_id, table_index, row_index, column_name order by recorded_at desc, event_id
-    ) = 1
+    select * from (
+        select *, row_number() over (
+            partition by document_id, table_index, row_index, column_name order by recorded_at desc, event_id
+        ) as correction_rank
+        from {{ ref('stg_cell_corrections') }}
+    ) as ranked
+    where correction_rank = 1
 ),
 
 typed as (

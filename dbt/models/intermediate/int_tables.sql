@@ -20,25 +20,25 @@ tables as (
         latest.extractor_version,
         latest.document_version,
         t.tbl
-    from latest, unnest(cast(json_extract(latest.tables, '$[*]') as json[])) as t(tbl)
+    from latest, {{ json_array_elements('latest.tables', 't', 'tbl') }}
 )
 
 select
     document_id,
-    cast(json_extract_string(tbl, '$.table_index') as integer) as table_index,
-    json_extract_string(tbl, '$.table_kind') as table_kind,
-    json_extract_string(tbl, '$.title') as title,
-    cast(json_extract_string(tbl, '$.page') as integer) as page,
-    json_extract_string(tbl, '$.currency_unit') as currency_unit,
-    try_cast(json_extract_string(tbl, '$.multiplier') as integer) as multiplier,
-    json_extract_string(tbl, '$.subject_code') as subject_code,
-    json_extract_string(tbl, '$.subject_name') as subject_name,
-    json_extract_string(tbl, '$.section') as section,
-    cast(json_extract_string(tbl, '$.is_empty') as boolean) as is_empty,
-    json_extract_string(tbl, '$.columns[*]') as columns,
-    json_extract(tbl, '$.header_rows') as header_rows,
-    json_extract(tbl, '$.rows') as table_rows,
-    json_array_length(json_extract(tbl, '$.rows')) as row_count,
+    cast({{ json_text('tbl', 'table_index') }} as integer) as table_index,
+    {{ json_text('tbl', 'table_kind') }} as table_kind,
+    {{ json_text('tbl', 'title') }} as title,
+    cast({{ json_text('tbl', 'page') }} as integer) as page,
+    {{ json_text('tbl', 'currency_unit') }} as currency_unit,
+    {{ cast_or_null(json_text('tbl', 'multiplier'), 'integer') }} as multiplier,
+    {{ json_text('tbl', 'subject_code') }} as subject_code,
+    {{ json_text('tbl', 'subject_name') }} as subject_name,
+    {{ json_text('tbl', 'section') }} as section,
+    cast({{ json_text('tbl', 'is_empty') }} as boolean) as is_empty,
+    {{ json_text_list('tbl', 'columns') }} as columns,
+    {{ json_value('tbl', 'header_rows') }} as header_rows,
+    {{ json_value('tbl', 'rows') }} as table_rows,
+    {{ json_array_size('tbl', 'rows') }} as row_count,
     extraction_event_id,
     extractor_version,
     document_version

@@ -21,8 +21,8 @@ total_rows as (
 
 income_rows as (
     select document_id, unit_code, 3 as priority, 'income_summary unit row' as source, page,
-        total_yuan, null::decimal(20, 2) as basic_yuan, null::decimal(20, 2) as project_yuan,
-        null::decimal(20, 2) as personnel_yuan, null::decimal(20, 2) as public_yuan
+        total_yuan, cast(null as decimal(20, 2)) as basic_yuan, cast(null as decimal(20, 2)) as project_yuan,
+        cast(null as decimal(20, 2)) as personnel_yuan, cast(null as decimal(20, 2)) as public_yuan
     from rows
     where table_kind = 'income_summary' and row_type = 'data' and unit_code is not null
 ),
@@ -42,7 +42,7 @@ unit_sums as (
 basic_table_rows as (
     select r.document_id, coalesce(r.subject_code, d.subject_code) as unit_code, 5 as priority,
         'gpb_basic_expenditure 合计' as source, r.page,
-        null::decimal(20, 2) as total_yuan, null::decimal(20, 2) as basic_yuan, null::decimal(20, 2) as project_yuan,
+        cast(null as decimal(20, 2)) as total_yuan, cast(null as decimal(20, 2)) as basic_yuan, cast(null as decimal(20, 2)) as project_yuan,
         r.personnel_yuan, r.public_yuan
     from rows r join docs d using (document_id)
     where r.table_kind = 'gpb_basic_expenditure' and r.row_type = 'total'

@@ -14,7 +14,7 @@ with printed as (
 ),
 
 names as (
-    select code, first(name order by fiscal_year desc nulls last, name) filter (where name is not null) as name
+    select code, {{ agg_first('name', 'fiscal_year desc nulls last, name', 'name is not null') }} as name
     from printed group by code
 ),
 

@@ -9,18 +9,18 @@ with printed as (
 ),
 
 names as (
-    select code, first(name order by fiscal_year desc nulls last, name) as name
+    select code, {{ agg_first('name', 'fiscal_year desc nulls last, name') }} as name
     from printed group by code
 ),
 
 catalogue as (
-    select class_code, first(name_zh order by coalesce(last_year, 9999) desc, name_zh) as name_zh,
-           first(name_en order by coalesce(last_year, 9999) desc, name_zh) as name_en
+    select class_code, {{ agg_first('name_zh', 'coalesce(last_year, 9999) desc, name_zh') }} as name_zh,
+           {{ agg_first('name_en', 'coalesce(last_year, 9999) desc, name_zh') }} as name_en
     from {{ ref('function_classes') }} group by class_code
 ),
 
 items as (
-    select function_code, first(name_zh order by coalesce(last_year, 9999) desc) as name_zh
+    select function_code, {{ agg_first('name_zh', 'coalesce(last_year, 9999) desc') }} as name_zh
     from {{ ref('function_items') }} group by function_code
 ),
 

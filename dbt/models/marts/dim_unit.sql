@@ -11,22 +11,25 @@ listed as (
         d.city,
         d.district,
         d.region_name,
-        json_extract_string(u.unit, '$.unit_code') as unit_code,
-        json_extract_string(u.unit, '$.unit_name') as unit_name,
-        cast(json_extract_string(u.unit, '$.is_department') as boolean) as is_department,
+        {{ json_text('u.unit', 'unit_code') }} as unit_code,
+        {{ json_text('u.unit', 'unit_name') }} as unit_name,
+        cast({{ json_text('u.unit', 'is_department') }} as boolean) as is_department,
         d.department_code,
         d.department_name,
         d.fiscal_year,
         d.registered_at
-    from docs d, unnest(cast(json_extract(d.units, '$[*]') as json[])) as u(unit)
+    from docs d, {{ json_array_elements('d.units', 'u', 'unit') }}
 ),
 
 latest as (
-    select * from listed
-    where region_code is not null and unit_code is not null
-    qualify row_number() over (
-        partition by region_code, unit_code order by fiscal_year desc nulls last, registered_at desc
-    ) = 1
+    select * from (
+        select *, row_number() over (
+            partition by region_code, unit_code order by fiscal_year desc nulls last, registered_at desc
+        ) as unit_rank
+        from listed
+        where region_code is not null and unit_code is not null
+    ) as ranked
+    where unit_rank = 1
 )
 
 select

@@ -9,6 +9,6 @@
 -- Incremental: a run copies only the events appended since the last one.
 select event_id, event_type, recorded_at, document_id, producer_version, payload
 from {{ ref('stg_events') }}
-{% if is_incremental() %}
+{% if is_incremental_load() %}
 where event_id not in (select event_id from {{ this }})
 {% endif %}

@@ -24,21 +24,20 @@
 {%- set comparison_re = comparisons | map('first') | join('|') -%}
 {%- set number_re = '[+-]?[0-9]+(?:,[0-9]{3})*(?:\\.[0-9]+)?' -%}
 
+{#- the patterns, as SQL literals -#}
+{%- set starts_with_direction_re = "'^(正向|反向)'" -%}
+{%- set leading_comparison_re = "'^(" ~ comparison_re ~ ")'" -%}
+{%- set number_text_re = "'^(?:" ~ comparison_re ~ ")?(" ~ number_re ~ ")'" -%}
+{%- set unit_suffix_re = "'^(?:" ~ comparison_re ~ ")?" ~ number_re ~ "(.*)$'" -%}
+{#- one number, optionally after a comparison, with at most 8 non-digit characters after it; not a date -#}
+{%- set one_number_re = "'^(?:" ~ comparison_re ~ ")?" ~ number_re ~ "[^0-9]{0,8}$'" -%}
+{%- set date_re = "'^(?:" ~ comparison_re ~ ")?(19|20)[0-9]{2}年'" -%}
+
 {#- input: a relation `targets` with indicator_nature_text, target_text, unit_of_measure_text, direction_text;
     output: the same rows plus operator, target_value, unit_of_measure, target_kind ('parsed' / 'text'),
-    target_problems (list of reasons), direction, direction_source -#}
-{%- set read_target -%}
-select
-    * exclude (target_squashed, nature_squashed, nature_comparison, value_comparison, is_number, number_text,
-               unit_suffix, printed_comparison, direction_squashed),
-    case
-        when printed_comparison in ('≠', '≡') then null
-        else printed_comparison
-    end as operator,
-    case when is_number then cast(replace(number_text, ',', '') as decimal(24, 6)) end as target_value,
-    coalesce(nullif(trim(unit_of_measure_text), ''), nullif(unit_suffix, '')) as unit_of_measure,
-    case when is_number and nature_squashed <> '定性' then 'parsed' else 'text' end as target_kind,
-    list_filter([
+    target_problems (list of reasons), direction, direction_source (and the helper columns *_squashed,
+    *_comparison, is_number, number_text, unit_suffix) -#}
+{%- set target_problem_items -%}
         case when target_squashed = '' then 'no target value printed' end,
         case when nature_squashed <> '' and nature_comparison is null and nature_squashed not in ('定性', '定量')
             then '指标性质 "' || indicator_nature_text || '" is not an operator' end,
@@ -48,9 +47,20 @@ select
             then 'operator ' || nature_squashed || ' printed with a target that is not a number' end,
         case when nature_comparison is not null and value_comparison is not null and nature_comparison <> value_comparison
             then '指标性质 ' || nature_squashed || ' and the value''s ' || value_comparison || ' differ' end,
-        case when direction_squashed <> '' and not regexp_matches(direction_squashed, '^(正向|反向)')
+        case when direction_squashed <> '' and not {{ regex_like('direction_squashed', starts_with_direction_re) }}
             then '指标方向性 "' || direction_text || '" is neither 正向 nor 反向' end
-    ], x -> x is not null) as target_problems,
+{%- endset -%}
+{%- set read_target -%}
+select
+    *,
+    case
+        when printed_comparison in ('≠', '≡') then null
+        else printed_comparison
+    end as operator,
+    case when is_number then cast(replace(number_text, ',', '') as decimal(24, 6)) end as target_value,
+    coalesce(nullif(trim(unit_of_measure_text), ''), nullif(unit_suffix, '')) as unit_of_measure,
+    case when is_number and nature_squashed <> '定性' then 'parsed' else 'text' end as target_kind,
+    {{ list_where(list_literal(target_problem_items), 'x', 'x is not null') }} as target_problems,
     case
         when direction_squashed like '正向%' then 'positive'
         when direction_squashed like '反向%' then 'negative'
@@ -59,7 +69,7 @@ select
         when printed_comparison in ('≤', '<') and is_number then 'negative'
     end as direction,
     case
-        when regexp_matches(direction_squashed, '^(正向|反向)') then 'printed'
+        when {{ regex_like('direction_squashed', starts_with_direction_re) }} then 'printed'
         when direction_squashed = '' and printed_comparison in ('≥', '>', '≤', '<') and is_number then 'operator'
     end as direction_source
 from (
@@ -75,25 +85,25 @@ from (
                 {%- endfor %}
             end as nature_comparison,
             case when is_number then
-                case regexp_extract(target_squashed, '^({{ comparison_re }})', 1)
+                case {{ regex_extract('target_squashed', leading_comparison_re, 1) }}
                     {%- for printed, normal in comparisons %}
                     when '{{ printed }}' then '{{ normal }}'
                     {%- endfor %}
                 end
             end as value_comparison,
             case when is_number
-                then regexp_extract(target_squashed, '^(?:{{ comparison_re }})?({{ number_re }})', 1) end as number_text,
+                then {{ regex_extract('target_squashed', number_text_re, 1) }} end as number_text,
             -- "(平方米)" / "（%）" → 平方米 / %
             case when is_number then nullif(regexp_replace(
-                regexp_extract(target_squashed, '^(?:{{ comparison_re }})?{{ number_re }}(.*)$', 1),
+                {{ regex_extract('target_squashed', unit_suffix_re, 1) }},
                 '^[（(](.*)[)）]$', '\1'), '') end as unit_suffix
         from (
             select
                 *,
                 -- one number, optionally after a comparison, with at most 8 non-digit characters after it;
                 -- not a date (2024年1-12月, 2023年底之前)
-                regexp_matches(target_squashed, '^(?:{{ comparison_re }})?{{ number_re }}[^0-9]{0,8}$')
-                    and not regexp_matches(target_squashed, '^(?:{{ comparison_re }})?(19|20)[0-9]{2}年')
+                {{ regex_like('target_squashed', one_number_re) }}
+                    and not {{ regex_like('target_squashed', date_re) }}
                     as is_number
             from (
                 select
@@ -102,10 +112,10 @@ from (
                     regexp_replace(coalesce(indicator_nature_text, ''), '[\s　]+', '', 'g') as nature_squashed,
                     regexp_replace(coalesce(direction_text, ''), '[\s　]+', '', 'g') as direction_squashed
                 from targets
-            )
-        )
-    )
-)
+            ) as squashed
+        ) as numbers
+    ) as comparisons
+) as compared
 {%- endset %}
 
 with rows as (
@@ -123,7 +133,7 @@ read as (
 indicators as (
     select
         *,
-        list_concat(row_problems, target_problems) as problems
+        array_cat(row_problems, target_problems) as problems
     from read
 )
 
@@ -145,14 +155,14 @@ select
     i.direction_source,
     case
         when r.row_kind <> 'indicator' then 'not_indicator'
-        when len(i.problems) > 0 then 'unparsed'
+        when {{ list_size('i.problems') }} > 0 then 'unparsed'
         else i.target_kind
     end as parse_status,
     case r.row_kind
         when 'header' then 'label row (一级指标 | 二级指标 | … printed inside the table)'
         when 'context' then 'project information row (项目名称, 资金, 目标 …)'
         when 'blank' then 'blank row'
-        else nullif(array_to_string(list_concat(i.problems, i.row_notes), '; '), '')
+        else nullif(array_to_string(array_cat(i.problems, i.row_notes), '; '), '')
     end as parse_note,
     r.column_offset,
     r.printed_row,

@@ -8,11 +8,11 @@ rows as (
         document_id,
         table_index,
         row_index,
-        any_value(page) as page,
-        any_value(row_type) as row_type,
-        max(code) filter (where column_name = 'unit_code') as unit_code,
-        max(nullif(trim(raw_text), '')) filter (where column_name = 'category') as category_text,
-        max(amount_yuan) filter (where column_name = 'amount') as amount_yuan,
+        max(page) as page,
+        max(row_type) as row_type,
+        max(case when column_name = 'unit_code' then code end) as unit_code,
+        max(case when column_name = 'category' then nullif(trim(raw_text), '') end) as category_text,
+        max(case when column_name = 'amount' then amount_yuan end) as amount_yuan,
         max(correction_event_id) as correction_event_id
     from {{ ref('int_table_cells') }}
     where table_kind = 'procurement' and row_type in ('data', 'group')
@@ -25,10 +25,10 @@ lines as (
         {{ prefix_code('category') }} as category_code,
         {{ prefix_name('category') }} as category_name
     from (
-        select *, last_value(category_text ignore nulls) over (
-            partition by document_id, table_index order by row_index rows unbounded preceding) as category
+        select *, {{ last_non_null('category_text',
+            '(partition by document_id, table_index order by row_index rows unbounded preceding)') }} as category
         from rows
-    )
+    ) as filled
     where row_type = 'data'
 )
 

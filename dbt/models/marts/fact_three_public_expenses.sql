@@ -31,9 +31,10 @@ row_labels as (
     select
         document_id, table_index, row_index,
         -- "二、公务用车购置及运维费", "其中：公务用车购置费" → the label without numbering
-        max(regexp_replace(regexp_replace(raw_text, '\s', '', 'g'), '^([一二三四五六七八九十]+、|其中[:：])', ''))
-            filter (where column_name = 'item') as label,
-        max(try_cast(code as integer)) filter (where column_name = 'year') as printed_year
+        max(case when column_name = 'item'
+                 then regexp_replace(regexp_replace(raw_text, '\s', '', 'g'), '^([一二三四五六七八九十]+、|其中[:：])', '') end)
+            as label,
+        max(case when column_name = 'year' then {{ cast_or_null('code', 'integer') }} end) as printed_year
     from cells
     group by document_id, table_index, row_index
 ),
@@ -65,7 +66,7 @@ by_row as (
 
 candidates as (
     select * from by_column
-    union all by name
+    union all  -- same columns in the same order: the cell's, printed_year, category
     select * from by_row
 ),
 

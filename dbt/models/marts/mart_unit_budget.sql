@@ -10,13 +10,13 @@ picked as (
     select
         c.document_id,
         c.unit_code,
-        first(c.total_yuan order by c.priority, c.source, c.page) filter (where c.total_yuan is not null) as total_yuan,
-        first(c.basic_yuan order by c.priority, c.source, c.page) filter (where c.basic_yuan is not null) as basic_yuan,
-        first(c.project_yuan order by c.priority, c.source, c.page) filter (where c.project_yuan is not null) as project_yuan,
-        first(c.personnel_yuan order by c.priority, c.source, c.page) filter (where c.personnel_yuan is not null) as personnel_yuan,
-        first(c.public_yuan order by c.priority, c.source, c.page) filter (where c.public_yuan is not null) as public_yuan,
-        first(c.source order by c.priority, c.source, c.page) filter (where c.total_yuan is not null) as total_source,
-        first(c.page order by c.priority, c.source, c.page) filter (where c.total_yuan is not null) as source_page
+        {{ agg_first('c.total_yuan', 'c.priority, c.source, c.page', 'c.total_yuan is not null') }} as total_yuan,
+        {{ agg_first('c.basic_yuan', 'c.priority, c.source, c.page', 'c.basic_yuan is not null') }} as basic_yuan,
+        {{ agg_first('c.project_yuan', 'c.priority, c.source, c.page', 'c.project_yuan is not null') }} as project_yuan,
+        {{ agg_first('c.personnel_yuan', 'c.priority, c.source, c.page', 'c.personnel_yuan is not null') }} as personnel_yuan,
+        {{ agg_first('c.public_yuan', 'c.priority, c.source, c.page', 'c.public_yuan is not null') }} as public_yuan,
+        {{ agg_first('c.source', 'c.priority, c.source, c.page', 'c.total_yuan is not null') }} as total_source,
+        {{ agg_first('c.page', 'c.priority, c.source, c.page', 'c.total_yuan is not null') }} as source_page
     from candidates c
     group by c.document_id, c.unit_code
 ),
@@ -36,7 +36,7 @@ units as (
       and (d.doc_kind <> 'unit' or p.unit_code = d.subject_code)
       and (p.unit_code = d.subject_code
            or p.unit_code = d.department_code
-           or list_contains(json_extract_string(d.units, '$[*].unit_code'), p.unit_code))
+           or {{ json_array_has('d.units', 'unit_code', 'p.unit_code') }})
 ),
 
 income as (
@@ -44,19 +44,19 @@ income as (
         u.document_id,
         u.unit_key,
         sum(i.amount_yuan) as income_yuan,
-        coalesce(sum(i.amount_yuan) filter (where not i.is_carryover), 0) as current_income_yuan,
-        coalesce(sum(i.amount_yuan) filter (where i.income_source = 'gpb'), 0) as gpb_yuan,
-        coalesce(sum(i.amount_yuan) filter (where i.income_source = 'gov_fund'), 0) as gov_fund_yuan,
-        coalesce(sum(i.amount_yuan) filter (where i.income_source = 'soe'), 0) as soe_yuan,
-        coalesce(sum(i.amount_yuan) filter (where i.income_source = 'fiscal_appropriation'), 0) as fiscal_appropriation_yuan,
-        coalesce(sum(i.amount_yuan) filter (where i.income_source = 'special_account'), 0) as special_account_yuan,
-        coalesce(sum(i.amount_yuan) filter (where i.income_source = 'business_income'), 0) as business_income_yuan,
-        coalesce(sum(i.amount_yuan) filter (where i.income_source = 'operating_income'), 0) as operating_income_yuan,
-        coalesce(sum(i.amount_yuan) filter (
-            where not i.is_carryover and i.income_source not in
+        coalesce(sum(case when not i.is_carryover then i.amount_yuan end), 0) as current_income_yuan,
+        coalesce(sum(case when i.income_source = 'gpb' then i.amount_yuan end), 0) as gpb_yuan,
+        coalesce(sum(case when i.income_source = 'gov_fund' then i.amount_yuan end), 0) as gov_fund_yuan,
+        coalesce(sum(case when i.income_source = 'soe' then i.amount_yuan end), 0) as soe_yuan,
+        coalesce(sum(case when i.income_source = 'fiscal_appropriation' then i.amount_yuan end), 0) as fiscal_appropriation_yuan,
+        coalesce(sum(case when i.income_source = 'special_account' then i.amount_yuan end), 0) as special_account_yuan,
+        coalesce(sum(case when i.income_source = 'business_income' then i.amount_yuan end), 0) as business_income_yuan,
+        coalesce(sum(case when i.income_source = 'operating_income' then i.amount_yuan end), 0) as operating_income_yuan,
+        coalesce(sum(case
+            when not i.is_carryover and i.income_source not in
                 ('gpb', 'gov_fund', 'soe', 'fiscal_appropriation', 'special_account', 'business_income', 'operating_income')
-        ), 0) as other_income_yuan,
-        coalesce(sum(i.amount_yuan) filter (where i.is_carryover), 0) as carryover_yuan
+            then i.amount_yuan end), 0) as other_income_yuan,
+        coalesce(sum(case when i.is_carryover then i.amount_yuan end), 0) as carryover_yuan
     from units u
     join {{ ref('fact_income') }} i
         on i.document_id = u.document_id and (u.is_whole_document or i.unit_key = u.unit_key)

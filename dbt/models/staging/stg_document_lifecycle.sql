@@ -4,8 +4,8 @@ select
     recorded_at,
     document_id,
     event_type,
-    json_extract_string(payload, '$.reason') as reason,
-    json_extract_string(payload, '$.superseded_by') as superseded_by,
-    json_extract(payload, '$.fields') as asserted_fields
+    {{ json_text('payload', 'reason') }} as reason,
+    {{ json_text('payload', 'superseded_by') }} as superseded_by,
+    {{ json_value('payload', 'fields') }} as asserted_fields
 from {{ ref('stg_events') }}
 where event_type in ('ExtractionFailed', 'DocumentSuperseded', 'DocumentRetracted', 'MetadataAsserted')

@@ -3,8 +3,8 @@ select
     recorded_at,
     document_id,
     producer_version as extractor_version,
-    try_cast(json_extract_string(payload, '$.page_count') as integer) as page_count,
-    json_extract(payload, '$.tables') as tables,
-    json_extract(payload, '$.narrative_claims') as narrative_claims
+    {{ cast_or_null(json_text('payload', 'page_count'), 'integer') }} as page_count,
+    {{ json_value('payload', 'tables') }} as tables,
+    {{ json_value('payload', 'narrative_claims') }} as narrative_claims
 from {{ ref('stg_events') }}
 where event_type = 'TablesExtracted'
