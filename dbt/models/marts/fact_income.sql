@@ -26,22 +26,30 @@ cells as (
       and c.column_name not in ('seq', 'item', 'remark', 'function', 'function_code', 'function_name',
                                 'unit', 'unit_code', 'unit_name', 'total', 'current_subtotal', 'carryover_subtotal')
       and c.column_name not like '%_code_part_%'  -- 类 | 款 | 项 printed in separate columns (Shanghai)
+),
+
+keyed as (
+    -- the source a cell speaks for: its row's (sources printed as rows) else its column's
+    select c.*, coalesce(r.row_source, c.column_name) as income_source, r.unit_code as row_unit_code,
+        r.function_code as row_function_code
+    from cells c
+    join row_keys r using (document_id, table_index, row_index)
 )
 
 select
-    c.document_id,
-    coalesce(p.region_code || '-' || coalesce(r.unit_code, p.unit_code), 'unknown') as unit_key,
+    k.document_id,
+    coalesce(p.region_code || '-' || coalesce(k.row_unit_code, p.unit_code), 'unknown') as unit_key,
     p.fiscal_year,
-    coalesce(case when length(r.function_code) in (3, 5, 7) then r.function_code end, 'unspecified') as function_code,
-    coalesce(r.row_source, c.column_name) as income_source,
-    coalesce(s.name_zh, '(未识别的列 ' || c.column_name || ')') as income_source_name,
-    coalesce(s.is_carryover, coalesce(r.row_source, c.column_name) like 'carryover%') as is_carryover,
-    cast(c.amount_yuan as decimal(20, 2)) as amount_yuan,
-    c.page as source_page,
-    c.table_index,
-    c.row_index,
-    c.correction_event_id
-from cells c
-join parts p using (document_id, table_index)
-join row_keys r using (document_id, table_index, row_index)
-left join sources s on s.code = coalesce(r.row_source, c.column_name)
+    coalesce(case when length(k.row_function_code) in (3, 5, 7) then k.row_function_code end, 'unspecified')
+        as function_code,
+    k.income_source,
+    coalesce(s.name_zh, '(未识别的列 ' || k.column_name || ')') as income_source_name,
+    coalesce(s.is_carryover, k.income_source like 'carryover%') as is_carryover,
+    cast(k.amount_yuan as decimal(20, 2)) as amount_yuan,
+    k.page as source_page,
+    k.table_index,
+    k.row_index,
+    k.correction_event_id
+from keyed k
+join parts p on p.document_id = k.document_id and p.table_index = k.table_index
+left join sources s on s.code = k.income_source
