@@ -30,7 +30,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .assets.partitions import documents_partitions, partition_range_tags
     from .assets.publish import summarize
     from .definitions import defs
-    from .ingest import scan_raw
+    from .ingest import document_ids, scan_raw
     from .settings import current_paths
 
     paths = current_paths()
@@ -41,7 +41,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"building {paths.warehouse} from {paths.raw_dir} (log: {log_path})", flush=True)
     # dbt's and Dagster's step output goes to the log file; the terminal gets the summary.
     # One run over every document's partition: extraction skips the documents already in the event log.
-    ids = list(dict.fromkeys(f.document_id for f in scan_raw(paths.raw_dir, cache=paths.raw_index)))
+    ids = document_ids(scan_raw(paths.raw_dir, cache=paths.raw_index))
     with DagsterInstance.ephemeral() as instance, open(log_path, "w") as log, redirect_stdout(log):
         instance.add_dynamic_partitions(documents_partitions.name, ids)
         result = job.execute_in_process(

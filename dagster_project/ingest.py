@@ -80,6 +80,11 @@ def scan_raw(raw_dir: Path, cache: Path | None = None) -> list[RawFile]:
     return files
 
 
+def document_ids(files: list[RawFile]) -> list[str]:
+    """The distinct document ids, in folder order (two copies of one file are one document)."""
+    return list(dict.fromkeys(f.document_id for f in files))
+
+
 def interpret_document(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Interpret every table; a table that does not state its currency takes the document's usual one."""
     interpreted = [interpret_table(t, i) for i, t in enumerate(tables)]
@@ -167,6 +172,7 @@ def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> Iterato
                     events = conn.recv()
                 except EOFError:
                     pass
+                # the child sends None when it runs out of memory (and may die mid-send)
                 reason = f"out of memory: extraction needed more than {limits.memory_mb} MB"
             elif not proc.is_alive():
                 reason = f"extraction crashed (exit code {proc.exitcode})"

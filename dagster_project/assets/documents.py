@@ -27,6 +27,7 @@ from ..events.store import EventStore
 from ..ingest import (
     EXTRACTOR_VERSION,
     RawFile,
+    document_ids,
     document_paths,
     extract_documents,
     scan_raw,
@@ -186,7 +187,7 @@ def raw_folder_sensor(context: SensorEvaluationContext, warehouse: WarehouseReso
     fingerprint = raw_fingerprint(raw_dir)
     if fingerprint == context.cursor:
         return SensorResult(skip_reason="no new or changed documents")
-    ids = list(dict.fromkeys(f.document_id for f in scan_raw(raw_dir, cache=warehouse.paths.raw_index)))
+    ids = document_ids(scan_raw(raw_dir, cache=warehouse.paths.raw_index))
     known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
     new = [d for d in ids if d not in known]
     # New partitions are appended in order, so they form one range; without new documents (a sidecar

@@ -12,13 +12,7 @@ with extractions as (
 
 corrections as (
     select document_id, string_agg(event_id, ',' order by event_id) as correction_event_ids
-    from (
-        select document_id, event_id, row_number() over (
-            partition by document_id, table_index, row_index, column_name order by recorded_at desc, event_id
-        ) as correction_rank
-        from {{ ref('stg_cell_corrections') }}
-    ) as ranked
-    where correction_rank = 1
+    from {{ ref('int_cell_corrections') }}
     group by document_id
 )
 

@@ -1,10 +1,8 @@
 -- Amounts the explanation text states ("支出预算 3039.83 万元，其中：基本支出 2228.96 万元，占 73.33%").
 with latest as (
-    select * from (
-        select *, row_number() over (partition by document_id order by recorded_at desc, event_id) as extraction_rank
-        from {{ ref('stg_table_extractions') }}
-    ) as ranked
-    where extraction_rank = 1
+    select x.*
+    from {{ ref('stg_table_extractions') }} x
+    join {{ ref('int_document_versions') }} v on v.extraction_event_id = x.event_id
 )
 
 select

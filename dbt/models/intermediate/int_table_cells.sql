@@ -34,16 +34,6 @@ cells as (
     from rows
 ),
 
-corrections as (
-    select * from (
-        select *, row_number() over (
-            partition by document_id, table_index, row_index, column_name order by recorded_at desc, event_id
-        ) as correction_rank
-        from {{ ref('stg_cell_corrections') }}
-    ) as ranked
-    where correction_rank = 1
-),
-
 typed as (
     select
         c.document_id,
@@ -61,7 +51,7 @@ typed as (
         c.extraction_event_id,
         c.document_version
     from cells c
-    left join corrections k
+    left join {{ ref('int_cell_corrections') }} k
         on k.document_id = c.document_id and k.table_index = c.table_index
         and k.row_index = c.row_index and k.column_name = c.column_name
     where c.column_name is not null
