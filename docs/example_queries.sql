@@ -1,12 +1,8 @@
 -- name: spending_by_function_class
--- Spending by function class (类) per document, in 万元.
-select d.file_name, f.fiscal_year, c.class_code, c.class_name, c.class_name_en,
-       round(sum(f.amount_yuan) / 10000, 2) as wan_yuan
-from fact_expenditure f
-join dim_document d using (document_id)
-join dim_function_code c on c.function_code = f.function_code
-group by all
-order by d.file_name, c.class_code;
+-- Spending by function class (类) per document, in 万元 (mart_function_class_spending: Σ fact_expenditure by 类).
+select file_name, fiscal_year, class_code, class_name, class_name_en, round(amount_yuan / 10000, 2) as wan_yuan
+from mart_function_class_spending
+order by file_name, class_code;
 
 -- name: dongcheng_2023_vs_2026
 -- The Dongcheng insurance centre (unit 201002) in 2023 (its own unit document) and 2026 (the bureau's document).
