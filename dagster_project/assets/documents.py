@@ -172,7 +172,8 @@ def raw_fingerprint(raw_dir: Path) -> str:
     """Changes when a document (or its sidecar) is added, replaced or removed below raw_dir; file sizes and
     modification times stand in for the hashes scan_raw computes, so a sensor tick stays cheap."""
     paths = [q for p in document_paths(raw_dir) for q in (p, sidecar_path(p)) if q.exists()]
-    files = [(str(p.relative_to(raw_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
+    stats = [(p, p.stat()) for p in paths]
+    files = [(str(p.relative_to(raw_dir)), st.st_size, st.st_mtime_ns) for p, st in stats]
     return hashlib.sha1(json.dumps(files).encode()).hexdigest()
 
 

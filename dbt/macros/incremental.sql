@@ -1,5 +1,5 @@
 {#
-Per-document incremental models (int_tables, int_table_cells, int_table_rows).
+Per-document incremental models (int_tables, int_table_cells, int_table_rows; configured in dbt_project.yml).
 
 Each row carries the `document_version` of its document (int_document_versions: the newest extraction
 and the newest correction of each cell). A run first deletes the rows whose document version is no longer

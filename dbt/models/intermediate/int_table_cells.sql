@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_stale_document_versions() }}",
-) }}
--- depends_on: {{ ref('int_document_versions') }}
+-- depends_on: {{ ref('int_document_versions') }} (read by the by-document pre-hook, dbt_project.yml)
 -- Long format: one row per extracted cell, typed. A CellCorrected event replaces the printed text of its
 -- cell (the newest correction wins) and is named in correction_event_id. Incremental by document.
 with rows as (

@@ -3,13 +3,7 @@
 -- (`function_code`, `function_name`); both shapes end up in <dimension>_code and <dimension>_name.
 {% set dimensions = ['function', 'econ_dept', 'econ_gov', 'unit'] %}
 {% set amounts = ['basic', 'project', 'personnel', 'public'] %}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_stale_document_versions() }}",
-) }}
--- depends_on: {{ ref('int_document_versions') }}
+-- depends_on: {{ ref('int_document_versions') }} (read by the by-document pre-hook, dbt_project.yml)
 
 with wide as (
 select

@@ -1,11 +1,6 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_stale_document_versions() }}",
-) }}
 -- Every table of each document's newest extraction (older extractions stay in the event log).
--- Incremental by document (macros/incremental.sql): a run unnests only new or changed documents.
+-- Incremental by document (dbt_project.yml, macros/incremental.sql): a run unnests only new or changed
+-- documents.
 with latest as (
     select x.*, v.document_version
     from {{ ref('stg_table_extractions') }} x
