@@ -7,8 +7,11 @@ Accuracy (benchmarks/cellmatch.py): for all three, amount cells (digits with a d
 thousands separator) of each page's rows against the gold body rows of that page; for ours also the
 strict table-aligned comparison of extraction_accuracy.py (all non-blank cells, exact text).
 Note that our extractor does more per page (page text, titles, context, notes, continued tables).
+PDFs without gold (--ungraded, default ../shared/real: real documents, some of whose pages the pdfium
+path does not read) are timed in a second table, speed only.
 
     .venv/bin/python benchmarks/extraction_speed.py [--synthetic 5] [--corpus /tmp/h7/c200] [--no-camelot]
+        [--ungraded DIR]
 """
 
 from __future__ import annotations
@@ -76,11 +79,25 @@ def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.2f}%"
 
 
+def _speed_table(names: list[str], pdfs: list[Path]) -> str:
+    rows = []
+    for pdf in pdfs:
+        seconds = {}
+        for name in names:
+            start = time.perf_counter()
+            n_pages = EXTRACTORS[name](pdf)[0]
+            seconds[name] = time.perf_counter() - start
+        rows.append([pdf.name, n_pages, *(f"{n_pages / seconds[n]:.2f}" for n in names),
+                     *(f"{seconds[n] / seconds[names[0]]:.2f}×" for n in names[1:])])
+    return markdown(["PDF", "pages", *(f"{n} pages/s" for n in names), *(f"ours vs {n}" for n in names[1:])], rows)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--synthetic", type=int, default=5, help="synthetic documents besides the 5 samples")
     ap.add_argument("--corpus", type=Path, default=Path("/tmp/budgetwh-bench/corpus"))
     ap.add_argument("--no-camelot", action="store_true")
+    ap.add_argument("--ungraded", type=Path, default=ROOT.parent / "shared" / "real", help="PDFs timed without gold")
     args = ap.parse_args()
     docs = [(p, ROOT / "tests" / "gold" / f"{p.stem}.json") for p in sorted((ROOT / "raw" / "samples").glob("*.pdf"))]
     if args.synthetic:
@@ -118,6 +135,9 @@ def main() -> int:
               f"amount P {_pct(strict.precision('amount'))} R {_pct(strict.recall('amount'))}, "
               f"code/name P {_pct(strict.precision('code_name'))} R {_pct(strict.recall('code_name'))}, "
               f"rows exact {strict.rows_exact}/{strict.rows_gold}."]
+    ungraded = sorted(args.ungraded.glob("*.pdf")) if args.ungraded.is_dir() else []
+    if ungraded:
+        report += ["", f"Speed only, {len(ungraded)} PDFs without gold ({args.ungraded}):", "", _speed_table(names, ungraded)]
     text = "\n".join(report)
     print(text)
     write_result("extraction_speed.md", text)

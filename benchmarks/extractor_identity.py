@@ -1,6 +1,6 @@
 """Old vs new extractor on the same PDFs: identical ExtractedDocument (page count, pages_text, tables,
 compared as JSON) or the first differences.  Each side runs in its own process with its checkout first
-on PYTHONPATH; the new side also says whether a document took the pdfium path or fell back to pdfminer.
+on PYTHONPATH; the new side also says how many pages of a document pdfium read (pdfminer read the others).
 
     .venv/bin/python benchmarks/extractor_identity.py --old /work/main --new . PDF_OR_DIR...
 """
@@ -29,14 +29,11 @@ for p in sys.argv[2:]:
     except pdf_tables.ExtractionError as exc:
         res = {"error": exc.reason}
     res["_seconds"] = time.perf_counter() - start
-    if hasattr(pdf_tables, "Unsupported"):
-        try:
-            pdf_tables._extract(Path(p), fast=True)
-            res["_path"] = "pdfium"
-        except pdf_tables.Unsupported as exc:
-            res["_path"] = f"pdfminer fallback ({exc})"
-        except Exception:
-            res["_path"] = "error"
+    try:
+        from dagster_project.extraction.pdfium_objects import pages_pdfium_reads
+        res["_path"] = "pdfium {}/{} pages".format(*pages_pdfium_reads(p))
+    except Exception:  # an old checkout without it, or a PDF pdfium cannot open
+        res["_path"] = "?"
     out[p] = res
 Path(sys.argv[1]).write_text(json.dumps(out, ensure_ascii=False))
 """
@@ -64,6 +61,7 @@ def main() -> int:
         a, b = old[p], new[p]
         t_old += a.pop("_seconds")
         t_new += b.pop("_seconds")
+        a.pop("_path", None)
         how = b.pop("_path", "?")
         same = a == b
         differing += not same

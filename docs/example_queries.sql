@@ -16,11 +16,10 @@ where m.unit_key = '110101-201002'
 order by m.fiscal_year;
 
 -- name: commissioned_services_30227
--- 委托业务费 (department economic code 30227) across all units and documents.
-select u.region_name, u.unit_name, f.fiscal_year, round(sum(f.amount_yuan) / 10000, 2) as wan_yuan
-from fact_expenditure f
-join dim_unit u using (unit_key)
-where f.econ_dept_code = '30227'
+-- 委托业务费 (department economic code 30227) across all units and documents (mart_unit_econ_spending: Σ fact_expenditure by unit × economic code).
+select region_name, unit_name, fiscal_year, round(sum(amount_yuan) / 10000, 2) as wan_yuan
+from mart_unit_econ_spending
+where econ_dept_code = '30227'
 group by all
 order by wan_yuan desc;
 

@@ -18,7 +18,8 @@ from .conftest import BUDGETWH, SAMPLES, run_build
 
 MARTS = ["dim_document", "dim_unit", "dim_function_code", "dim_econ_code", "dim_year", "fact_expenditure",
          "fact_income", "fact_project_expenditure", "fact_three_public_expenses", "fact_procurement",
-         "fact_purchased_services", "mart_unit_budget", "mart_function_class_spending", "events"]
+         "fact_purchased_services", "mart_unit_budget", "mart_function_class_spending", "mart_unit_econ_spending",
+         "events"]
 
 
 def pick_samples(n: int = 2) -> list[Path]:

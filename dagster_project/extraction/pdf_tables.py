@@ -845,9 +845,8 @@ def extract_pdf(path: str | Path) -> ExtractedDocument:
     with _quiet_pdfminer():
         try:
             return _extract(path, fast=True)
-        except (Unsupported, ExtractionError):
-            # something on a page that pdfium_objects does not reproduce exactly: pdfminer reads the
-            # whole document; so it does for a document that fails (it gives the reason, as before)
+        except ExtractionError:
+            # pdfminer reads a document that fails again, whole: it gives the reason, as before
             return _extract(path, fast=False)
 
 
@@ -875,7 +874,10 @@ def _extract(path: Path, fast: bool) -> ExtractedDocument:
         for page_no, raw_page in enumerate(pages, start=1):
             try:
                 if reader is not None:
-                    reader.fill(raw_page)  # page objects from pdfium: pdfminer does not parse the page
+                    try:
+                        reader.fill(raw_page)  # page objects from pdfium: pdfminer does not parse the page
+                    except Unsupported:
+                        pass  # something pdfium_objects does not reproduce exactly: pdfminer parses this page
                 # fake bold (the same glyph printed twice, slightly shifted) would double every character
                 page = _deduped_page(raw_page)
                 chars = page.chars
@@ -891,7 +893,7 @@ def _extract(path: Path, fast: bool) -> ExtractedDocument:
                     if not any(_inside(w, b) for b in bboxes)
                 ]
                 lines = _text_lines(words)
-            except (ExtractionError, Unsupported):
+            except ExtractionError:
                 raise
             except Exception as exc:
                 raise CorruptPDFError(f"corrupt: page {page_no} unreadable ({type(exc).__name__}: {exc})") from exc

@@ -13,7 +13,7 @@ C++).  The dicts carry the keys and values pdfminer + pdfplumber would give them
 
 Anything this module does not reproduce faithfully (rotated pages or glyphs, vertical fonts, Type3
 fonts, glyphs without a Unicode mapping, text objects pdfium merges away, ...) raises `Unsupported`;
-the caller then reads the whole document with pdfminer.
+the caller then lets pdfminer parse that page (pages are independent: the output is the same).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pypdfium2_raw.bindings as pdfium_raw_bindings
@@ -34,7 +35,7 @@ from pdfminer.pdftypes import PDFObjRef, dict_value, resolve1, stream_value
 from pdfminer.psparser import LIT
 from pdfminer.utils import apply_matrix_pt
 
-__all__ = ["Unsupported", "PdfiumReader"]
+__all__ = ["Unsupported", "PdfiumReader", "pages_pdfium_reads"]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -577,3 +578,20 @@ def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: di
     if kind == "curve":
         obj["pts"] = [(px, height - py) for px, py in pts]
     objects.setdefault(kind, []).append(obj)
+
+
+def pages_pdfium_reads(path: Any) -> tuple[int, int]:
+    """(pages whose objects this module builds, pages) of a PDF; pdfminer parses the others."""
+    with pdfplumber.open(path) as pdf:
+        reader, ok = PdfiumReader(pdf, path), 0
+        try:
+            for page in pdf.pages:
+                try:
+                    reader.fill(page)
+                    ok += 1
+                except Unsupported:
+                    pass
+                page.close()
+            return ok, len(pdf.pages)
+        finally:
+            reader.close()

@@ -1,6 +1,6 @@
-{{ config(meta={"dagster": {"ref": {"name": "mart_function_class_spending"}}}) }}
--- The rollup loses and invents nothing: per document, Σ mart_function_class_spending = Σ fact_expenditure
--- (and basic + project + unspecified = amount on every row).
+{# A rollup of fact_expenditure loses and invents nothing: per document, Σ amount_yuan and Σ line_count
+   equal fact_expenditure's, and basic + project + unspecified = amount on every row. #}
+{% test rollup_of_fact_expenditure(model) %}
 with facts as (
     select document_id, sum(amount_yuan) as amount, count(*) as n
     from {{ ref('fact_expenditure') }} group by document_id
@@ -9,7 +9,7 @@ with facts as (
 rollup as (
     select document_id, sum(amount_yuan) as amount, sum(line_count) as n,
            sum(case when basic_yuan + project_yuan + unspecified_yuan <> amount_yuan then 1 else 0 end) as bad_rows
-    from {{ ref('mart_function_class_spending') }} group by document_id
+    from {{ model }} group by document_id
 )
 
 select coalesce(f.document_id, r.document_id) as document_id, f.amount as fact_amount, r.amount as rollup_amount,
@@ -17,3 +17,4 @@ select coalesce(f.document_id, r.document_id) as document_id, f.amount as fact_a
 from facts f
 full outer join rollup r using (document_id)
 where f.amount is distinct from r.amount or f.n is distinct from r.n or r.bad_rows > 0
+{% endtest %}
