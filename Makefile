@@ -59,7 +59,7 @@ bench: install fonts
 # docs/asset-graph.png for the README: dagster dev + headless Debian Chromium (apt-get install chromium).
 screenshot: install
 	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
-	$(BIN)/python -m tools.screenshot --warehouse warehouse/budget.duckdb --out docs/asset-graph.png
+	$(BIN)/python -m tools.screenshot --out docs/asset-graph.png
 
 clean:
 	rm -rf warehouse dbt/target dbt/logs .dagster_home

@@ -1,8 +1,10 @@
 """Screenshot of the Dagster asset graph for the README (docs/asset-graph.png).
 
-Starts `dagster dev` on 127.0.0.1 in its own process group against an already-built warehouse, opens the
-global asset lineage in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) and saves a
-PNG. Run: `make screenshot` (needs `apt-get install chromium` and `pip install -e .[docs]`).
+Starts `dagster dev` on 127.0.0.1 in its own process group with a fresh instance and, unless --warehouse
+is given, a fresh warehouse: the raw-folder sensor then builds it from raw/samples, so every asset
+(extract_documents' partitions too) is materialized in the picture. Then it opens the global asset lineage
+in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) and saves a PNG.
+Run: `make screenshot` (needs `apt-get install chromium` and `pip install -e .[docs]`).
 """
 
 from __future__ import annotations
@@ -48,19 +50,25 @@ def wait_for(port: int, proc: subprocess.Popen, log: Path, timeout: float = 180)
     raise SystemExit("dagster dev did not serve the asset graph in time")
 
 
-ACTIVE_RUNS = """{ runsOrError(filter: {statuses: [QUEUED, NOT_STARTED, STARTING, STARTED]}) {
-  ... on Runs { results { runId } } } }"""
+RUNS = """{ runsOrError { ... on Runs { results { runId status } } } }"""
+ACTIVE = {"QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"}
+QUIET_SECONDS = 45  # longer than the sensors' 30 s interval: a sensor would have launched its next run
 
 
-def wait_for_runs(port: int, timeout: float = 300) -> None:
-    """The sensor launches one report run per document at startup; let them finish before the picture."""
-    time.sleep(20)  # the sensor's first tick
+def wait_for_runs(port: int, timeout: float = 900) -> None:
+    """Wait until runs have been launched (the raw-folder sensor's build, then one report run per document
+    once it is published), none is active and none has been added for QUIET_SECONDS."""
     deadline = time.time() + timeout
+    seen, quiet_since = -1, time.time()
     while time.time() < deadline:
-        r = requests.post(f"http://127.0.0.1:{port}/graphql", json={"query": ACTIVE_RUNS}, timeout=10)
-        if not r.json()["data"]["runsOrError"]["results"]:
+        r = requests.post(f"http://127.0.0.1:{port}/graphql", json={"query": RUNS}, timeout=10)
+        runs = r.json()["data"]["runsOrError"]["results"]
+        if len(runs) != seen or any(run["status"] in ACTIVE for run in runs):
+            seen, quiet_since = len(runs), time.time()
+        elif runs and time.time() - quiet_since >= QUIET_SECONDS:
             return
         time.sleep(3)
+    raise SystemExit("the sensors' runs did not finish in time")
 
 
 def shoot(port: int, out: Path) -> None:
@@ -94,13 +102,15 @@ def shoot(port: int, out: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--warehouse", default=str(REPO / "warehouse" / "budget.duckdb"))
+    parser.add_argument("--warehouse", help="default: a new one in the instance's temporary folder")
     parser.add_argument("--out", default=str(REPO / "docs" / "asset-graph.png"))
     args = parser.parse_args()
     port = free_port()
     home = Path(tempfile.mkdtemp(prefix="budgetwh-screenshot-"))  # a fresh instance: no earlier runs shown
+    # a warehouse built elsewhere leaves the sensor nothing to extract, and the partitions show unmaterialized
+    warehouse = Path(args.warehouse or home / "warehouse" / "budget.duckdb").resolve()
     bindir = Path(sys.executable).parent
-    env = {**os.environ, "DAGSTER_HOME": str(home), "BUDGETWH_WAREHOUSE": str(Path(args.warehouse).resolve()),
+    env = {**os.environ, "DAGSTER_HOME": str(home), "BUDGETWH_WAREHOUSE": str(warehouse),
            "PATH": f"{bindir}:{os.environ.get('PATH', '')}"}
     log = home / "dagster.log"
     with open(log, "w") as out:

@@ -13,11 +13,7 @@ select
     f.class_code,
     f.class_name,
     f.class_name_en,
-    cast(sum(l.amount_yuan) as decimal(20, 2)) as amount_yuan,
-    cast(coalesce(sum(case when l.expenditure_type = 'basic' then l.amount_yuan end), 0) as decimal(20, 2)) as basic_yuan,
-    cast(coalesce(sum(case when l.expenditure_type = 'project' then l.amount_yuan end), 0) as decimal(20, 2)) as project_yuan,
-    cast(coalesce(sum(case when l.expenditure_type = 'unspecified' then l.amount_yuan end), 0) as decimal(20, 2)) as unspecified_yuan,
-    cast(count(*) as integer) as line_count
+    {{ spending_rollup_measures('l') }}
 from lines l
 join documents d using (document_id)
 join functions f using (function_code)
