@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.query_latency import example_queries
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -203,10 +205,8 @@ def test_unit_econ_rollup_answers_like_the_facts(wh):
 def test_example_queries_run_as_documented(wh):
     """Each query of docs/example_queries.sql runs on the samples and is printed in the README as is."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    chunks = (ROOT / "docs" / "example_queries.sql").read_text(encoding="utf-8").split("-- name:")[1:]
-    assert len(chunks) == 4
-    for chunk in chunks:
-        name, _, body = chunk.partition("\n")
-        sql = "\n".join(ln for ln in body.splitlines() if not ln.startswith("--")).strip()
-        assert f"### {name.strip()}" in readme and f"```sql\n{sql}\n```" in readme, name
+    queries = example_queries(ROOT / "docs" / "example_queries.sql")
+    assert len(queries) == 4
+    for name, sql in queries:
+        assert f"### {name}" in readme and f"```sql\n{sql};\n```" in readme, name
         assert rows(wh, sql), name
