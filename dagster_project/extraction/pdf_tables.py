@@ -43,7 +43,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from .pdfium_objects import PdfiumReader, Unsupported
+from .pdfium_objects import PdfiumReader
 from .text_normalize import normalize_cell, normalize_line, normalize_text, squash
 
 __all__ = [
@@ -874,10 +874,8 @@ def _extract(path: Path, fast: bool) -> ExtractedDocument:
         for page_no, raw_page in enumerate(pages, start=1):
             try:
                 if reader is not None:
-                    try:
-                        reader.fill(raw_page)  # page objects from pdfium: pdfminer does not parse the page
-                    except Unsupported:
-                        pass  # something pdfium_objects does not reproduce exactly: pdfminer parses this page
+                    # page objects from pdfium; pdfminer parses a page it declines
+                    reader.fill(raw_page)
                 # fake bold (the same glyph printed twice, slightly shifted) would double every character
                 page = _deduped_page(raw_page)
                 chars = page.chars

@@ -12,8 +12,9 @@ C++).  The dicts carry the keys and values pdfminer + pdfplumber would give them
   the points transformed in double precision like pdfminer does.
 
 Anything this module does not reproduce faithfully (rotated pages or glyphs, vertical fonts, Type3
-fonts, glyphs without a Unicode mapping, text objects pdfium merges away, ...) raises `Unsupported`;
-the caller then lets pdfminer parse that page (pages are independent: the output is the same).
+fonts, glyphs without a Unicode mapping, text objects pdfium merges away, ...) raises `Unsupported`
+inside; `PdfiumReader.fill` then declines the page and pdfminer parses it (pages are independent: the
+output is the same).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pdfminer.pdftypes import PDFObjRef, dict_value, resolve1, stream_value
 from pdfminer.psparser import LIT
 from pdfminer.utils import apply_matrix_pt
 
-__all__ = ["Unsupported", "PdfiumReader", "pages_pdfium_reads"]
+__all__ = ["PdfiumReader", "pages_pdfium_reads"]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -140,15 +141,15 @@ class PdfiumReader:
     def close(self) -> None:
         self.doc.close()
 
-    def fill(self, page: Any) -> None:
-        """Set `page._objects` (a pdfplumber Page) from pdfium.  Raises Unsupported, also for any
-        error on the way (pdfminer then reads the document and reports what is wrong with it)."""
+    def fill(self, page: Any) -> bool:
+        """Set `page._objects` (a pdfplumber Page) from pdfium and return True; or return False and leave
+        the page alone when it holds something this module does not reproduce exactly (Unsupported) or
+        pdfium fails on it: pdfminer then parses the page, and reports what is wrong with it."""
         try:
             self._fill(page)
-        except Unsupported:
-            raise
-        except Exception as exc:
-            raise Unsupported(f"{type(exc).__name__}: {exc}") from exc
+        except Exception:
+            return False
+        return True
 
     def _fill(self, page: Any) -> None:
         if page.rotation or page.mediabox[0] != 0 or page.mediabox[1] != 0 or page.bbox != page.mediabox:
@@ -583,15 +584,8 @@ def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: di
 def pages_pdfium_reads(path: Any) -> tuple[int, int]:
     """(pages whose objects this module builds, pages) of a PDF; pdfminer parses the others."""
     with pdfplumber.open(path) as pdf:
-        reader, ok = PdfiumReader(pdf, path), 0
+        reader = PdfiumReader(pdf, path)
         try:
-            for page in pdf.pages:
-                try:
-                    reader.fill(page)
-                    ok += 1
-                except Unsupported:
-                    pass
-                page.close()
-            return ok, len(pdf.pages)
+            return sum(reader.fill(page) for page in pdf.pages), len(pdf.pages)
         finally:
             reader.close()
