@@ -1,16 +1,17 @@
 """Query latency of the README's example queries (docs/example_queries.sql) on a fact table scaled
 to ≥ --rows rows.
 
-A copy of a built warehouse gets fact_expenditure replicated R times (R = ceil(rows / base rows)),
+The base warehouse is built with `budgetwh build` from raw/samples plus the first --documents files of the
+synthetic corpus (or given with --warehouse): the samples, so that the queries filtering on a sample unit
+match what they match on the samples (a query that returns nothing measures nothing, and is refused), the
+corpus for variety.  A copy of it gets fact_expenditure replicated R times (R = ceil(rows / base rows)),
 copy r > 0 with synthetic document and unit keys ("<key>#r"); dim_document, dim_unit and the marts the
-queries read are replicated the same way so the joins keep their shape (copy 0 keeps the real keys, so
-filtered queries return what they return on the real warehouse), and a table its model stores in an
-order (STORED_ORDER) keeps that order.  Each query runs once to warm up, then --repeat times; median and
-p95 (nearest rank) wall ms of execute + fetchall (Python tuples), of execute + .df() (a pandas
-DataFrame) and of execute + the first 2,000 rows (what a BI tool shows first; every example query ends
-in ORDER BY, so DuckDB has computed the whole result by then).
+queries read are replicated the same way so the joins keep their shape (copy 0 keeps the real keys), and a
+table its model stores in an order (STORED_ORDER) keeps that order.  Each query runs once to warm up,
+then --repeat times; median and p95 (nearest rank) wall ms of execute + fetchall (Python tuples), of
+execute + .df() (a pandas DataFrame) and of execute + the first 2,000 rows (what a BI tool shows first).
 
-    .venv/bin/python benchmarks/query_latency.py --warehouse W [--rows 10000000] [--repeat 20]
+    .venv/bin/python benchmarks/query_latency.py [--corpus DIR --documents 200 | --warehouse W] [--rows 10000000]
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import argparse
 import math
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import ROOT, markdown, merge_summary, write_result  # noqa: E402
+from benchmarks.common import ROOT, corpus_files, ensure_corpus, markdown, merge_summary, write_result  # noqa: E402
 
 KEYED = {  # table → columns that get the copy suffix
     "fact_expenditure": ("document_id", "unit_key"),
@@ -48,6 +50,19 @@ def example_queries(path: Path) -> list[tuple[str, str]]:
         sql = "\n".join(ln for ln in body.splitlines() if not ln.lstrip().startswith("--")).strip().rstrip(";")
         out.append((name.strip(), sql))
     return out
+
+
+def build_base(corpus: Path, documents: int, work: Path) -> Path:
+    """budgetwh build over raw/samples + the first `documents` corpus files; returns the warehouse."""
+    raw, warehouse = work / "base" / "raw", work / "base" / "wh" / "budget.duckdb"
+    shutil.rmtree(work / "base", ignore_errors=True)
+    raw.mkdir(parents=True)
+    for f in [*sorted((ROOT / "raw" / "samples").glob("*.pdf")), *corpus_files(ensure_corpus(corpus, documents), documents)]:
+        shutil.copy2(f, raw / f.name)
+    budgetwh = Path(sys.executable).with_name("budgetwh")
+    subprocess.run([str(budgetwh), "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)], cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
+    return warehouse
 
 
 def scale(con, rows: int) -> tuple[int, int, int]:
@@ -81,15 +96,23 @@ def main() -> int:
     import duckdb
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--warehouse", type=Path, required=True, help="a built budget.duckdb (not modified)")
+    ap.add_argument("--corpus", type=Path, default=Path("/tmp/budgetwh-bench/corpus"))
+    ap.add_argument("--documents", type=int, default=200, help="corpus documents in the base warehouse")
+    ap.add_argument("--warehouse", type=Path, help="scale this built budget.duckdb (not modified) instead")
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--work", type=Path, default=Path("/tmp/budgetwh-bench/query"))
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    base_warehouse = args.warehouse or build_base(args.corpus, args.documents, args.work)
+    queries = example_queries(ROOT / "docs" / "example_queries.sql")
+    with duckdb.connect(str(base_warehouse), read_only=True) as base_con:
+        empty = [name for name, sql in queries if not base_con.execute(sql).fetchall()]
+    if empty:
+        sys.exit(f"{', '.join(empty)}: no rows on {base_warehouse}; build it from raw/samples plus the corpus")
     db = args.work / "scaled.duckdb"
     db.unlink(missing_ok=True)
-    shutil.copy2(args.warehouse, db)
+    shutil.copy2(base_warehouse, db)
     con = duckdb.connect(str(db))
     start = time.perf_counter()
     base, copies, n_rows = scale(con, args.rows)
@@ -98,7 +121,7 @@ def main() -> int:
     p95s: dict[str, float] = {}
     df_p95s: dict[str, float] = {}
     page_p95s: dict[str, float] = {}
-    for name, sql in example_queries(ROOT / "docs" / "example_queries.sql"):
+    for name, sql in queries:
         n_out = len(con.execute(sql).fetchall())  # warm-up
         tuples = timings(lambda q=sql: con.execute(q).fetchall(), args.repeat)
         frame = timings(lambda q=sql: con.execute(q).df(), args.repeat)
@@ -109,7 +132,7 @@ def main() -> int:
     threads = duckdb.connect().execute("select current_setting('threads')").fetchone()[0]
     text = "\n".join([
         "# Example query latency on a scaled fact table", "",
-        f"warehouse {args.warehouse}: {base:,} fact rows × {copies} copies = {n_rows:,} rows "
+        f"warehouse {base_warehouse}: {base:,} fact rows × {copies} copies = {n_rows:,} rows "
         f"(scaling took {scale_s:.1f}s); DuckDB {duckdb.__version__}, {threads} threads, {args.repeat} runs each",
         "", markdown(["query", "result rows", "median ms", "p95 ms", "max ms",
                       "DataFrame median ms", "DataFrame p95 ms", "DataFrame max ms",

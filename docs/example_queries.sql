@@ -1,8 +1,9 @@
--- name: spending_by_function_class
--- Spending by function class (类) per document, in 万元 (mart_function_class_spending: Σ fact_expenditure by 类).
+-- name: largest_function_class_totals
+-- The 20 largest function-class (类) totals of any document, in 万元 (mart_function_class_spending: Σ fact_expenditure by document × 类).
 select file_name, fiscal_year, class_code, class_name, class_name_en, round(amount_yuan / 10000, 2) as wan_yuan
 from mart_function_class_spending
-order by file_name, class_code;
+order by amount_yuan desc, file_name, class_code
+limit 20;
 
 -- name: dongcheng_2023_vs_2026
 -- The Dongcheng insurance centre (unit 201002) in 2023 (its own unit document) and 2026 (the bureau's document).
@@ -24,11 +25,13 @@ group by all
 order by wan_yuan desc;
 
 -- name: basic_vs_project_shares
--- Basic (personnel + public) vs project shares of each document's stated total.
-select d.file_name, round(m.total_yuan / 10000, 2) as total_wan,
-       round(100 * m.basic_yuan / m.total_yuan, 2) as basic_pct,
-       round(100 * m.project_yuan / m.total_yuan, 2) as project_pct
-from mart_unit_budget m
-join dim_document d using (document_id)
-where m.is_document_subject
-order by d.file_name;
+-- Basic (personnel + public) vs project shares of the documents' stated totals, per fiscal year: the medians over documents and the spread (10th–90th percentile) of the project share.
+select fiscal_year, count(*) as documents,
+       round(median(100 * basic_yuan / total_yuan), 2) as median_basic_pct,
+       round(median(100 * project_yuan / total_yuan), 2) as median_project_pct,
+       round(quantile_cont(100 * project_yuan / total_yuan, 0.1), 2) as p10_project_pct,
+       round(quantile_cont(100 * project_yuan / total_yuan, 0.9), 2) as p90_project_pct
+from mart_unit_budget
+where is_document_subject
+group by fiscal_year
+order by fiscal_year;

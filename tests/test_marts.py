@@ -5,6 +5,7 @@ mart_unit_budget columns agree with the facts. Expected figures come from the wa
 
 from __future__ import annotations
 
+import statistics
 from decimal import Decimal
 from pathlib import Path
 
@@ -210,3 +211,25 @@ def test_example_queries_run_as_documented(wh):
     for name, sql in queries:
         assert f"### {name}" in readme and f"```sql\n{sql};\n```" in readme, name
         assert rows(wh, sql), name
+
+
+def test_share_example_summarises_each_documents_shares(wh):
+    """basic_vs_project_shares = per fiscal year, the median shares and the 10th/90th percentile (linear
+    interpolation) of the project share over the documents' own stated totals, recomputed here."""
+    sql = dict(example_queries(ROOT / "docs" / "example_queries.sql"))["basic_vs_project_shares"]
+    by_year: dict[int, list[tuple[float, float]]] = {}
+    for year, total, basic, project in rows(
+            wh, "select fiscal_year, total_yuan, basic_yuan, project_yuan from mart_unit_budget where is_document_subject"):
+        by_year.setdefault(year, []).append((float(100 * basic / total), float(100 * project / total)))
+
+    def percentile(values: list[float], q: float) -> float:
+        values = sorted(values)
+        pos = q * (len(values) - 1)
+        low = int(pos)
+        return values[low] + (pos - low) * (values[min(low + 1, len(values) - 1)] - values[low])
+
+    expected = [(year, len(shares), statistics.median(b for b, _ in shares), statistics.median(p for _, p in shares),
+                 percentile([p for _, p in shares], 0.1), percentile([p for _, p in shares], 0.9))
+                for year, shares in sorted(by_year.items())]
+    assert any(n > 1 for _, n, *_ in expected)  # a year with several documents, so the statistics mean something
+    assert rows(wh, sql) == [(year, n, *(pytest.approx(v, abs=0.0051) for v in stats)) for year, n, *stats in expected]
