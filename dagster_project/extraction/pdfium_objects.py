@@ -291,8 +291,8 @@ class PdfiumReader:
             chain: tuple[float, float, float] | None = None
             for addr, obj in text_objs.items():
                 texts = {chr(g[1]) for g in glyphs[addr] if g[1] != 2}
-                font = _pick_font(self._font_candidates(obj, fonts, font_cache), texts)
-                chain = self._object_chars(tp, obj, glyphs[addr], font, page, chain, chars)
+                font, space_known = _pick_font(self._font_candidates(obj, fonts, font_cache), texts)
+                chain = self._object_chars(tp, obj, glyphs[addr], font, space_known, page, chain, chars)
         finally:
             textpage.close()
         return chars
@@ -303,6 +303,7 @@ class PdfiumReader:
         obj: Any,
         glyphs: list[tuple[int, int, float, float]],
         font: _Font,
+        space_known: bool,
         page: Any,
         chain: tuple[float, float, float] | None,
         out: list[dict[str, Any]],
@@ -337,7 +338,7 @@ class PdfiumReader:
         charspace = steps[0] if steps and abs(steps[0]) > 1e-3 else 0.0
         if any(abs(st - charspace) > 1e-3 for st in steps):
             charspace = math.nan  # spacing differs between glyphs (kerning, word spacing)
-        self._trailing_spaces(tp, obj, glyphs, seq, font, fontsize, a, e, charspace)
+        self._trailing_spaces(tp, obj, glyphs, seq, font, space_known, fontsize, a, e, charspace)
         if not seq:
             raise Unsupported("text object without glyphs")
         height, doctop0, pno, fontname = page.height, page.initial_doctop, page.page_number, font.font.fontname
@@ -382,9 +383,10 @@ class PdfiumReader:
                 "bottom": bottom,
                 "doctop": doctop,
             })
-        if math.isnan(charspace) or charspace:
+        if math.isnan(charspace):
             return None
-        return (seq[-1][3] + seq[-1][2], x + a * seq[-1][1], f)
+        # pdfminer adds the character spacing between the glyphs of a string, not after its last one
+        return (seq[-1][3] + seq[-1][2] + charspace, x + a * seq[-1][1], f)
 
     def _trailing_spaces(
         self,
@@ -393,6 +395,7 @@ class PdfiumReader:
         glyphs: list[tuple[int, int, float, float]],
         seq: list[tuple[str, float, float, float]],
         font: _Font,
+        space_known: bool,
         fontsize: float,
         a: float,
         e: float,
@@ -408,16 +411,20 @@ class PdfiumReader:
         if right.value < first_space - 0.2 * a * fontsize:
             return  # the bounds end where the glyphs' ink does
         box_l, box_b, box_r, box_t = self._box
-        inked_right = -math.inf
+        inked_left, inked_right = math.inf, -math.inf
         for g in glyphs:
             pdfium_c.FPDFText_GetCharBox(tp, g[0], box_l, box_r, box_b, box_t)
-            inked_right = max(inked_right, box_r.value)
-        if right.value <= inked_right + 1e-3:
+            inked_left, inked_right = min(inked_left, box_l.value), max(inked_right, box_r.value)
+        # the bounds of some fonts' text reach past the glyph boxes by the same margin on both sides
+        # (Jiangsu, Shanghai): a right edge no further out than the left one is ink, not a space
+        if right.value <= inked_right + max(0.0, inked_left - left.value) + 1e-3:
             return
         if math.isnan(charspace) or not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)):
             # kerned text: the spacing before a space is unknown; a font not embedded: the bounds
             # may come from the font's FontBBox and only look like a space's
             raise Unsupported("trailing spaces not told apart")
+        if not space_known:
+            raise Unsupported("trailing spaces in a font not identified")
         space_adv, space_pdfium = self._advances(font, " ", fontsize, a)
         pos = first_space
         while pos < right.value - 1e-3:
@@ -470,20 +477,24 @@ class PdfiumReader:
         return found
 
 
-def _pick_font(candidates: list[_Font], texts: set[str]) -> _Font:
-    """The candidate that has all `texts`; several are fine if pdfminer would give the glyphs the same
-    font name, widths and descent with either."""
+def _pick_font(candidates: list[_Font], texts: set[str]) -> tuple[_Font, bool]:
+    """The candidate that has all `texts`, and whether a space is known in it.  Several are fine if
+    pdfminer would give the glyphs the same font name, widths and descent with either; the space only
+    matters for trailing spaces (Jiangsu: a CID and a TrueType font of one embedded program, alike but
+    for the space)."""
     fitting = [f for f in candidates if all(t in f.cids for t in texts)]
-    if len(fitting) > 1:
-        def signature(f: _Font) -> tuple[Any, ...]:
-            widths = tuple(sorted((t, f.font.char_width(c)) for t in texts | {" "} for c in f.cids.get(t, [])))
-            return (f.font.fontname, f.font.get_descent(), widths)
-
-        if len({signature(f) for f in fitting}) > 1:
-            raise Unsupported("font not identified")
     if not fitting:
         raise Unsupported("font not found")
-    return fitting[0]
+
+    def signature(f: _Font, chars: set[str]) -> tuple[Any, ...]:
+        widths = tuple(sorted((t, f.font.char_width(c)) for t in chars for c in f.cids.get(t, [])))
+        return (f.font.fontname, f.font.get_descent(), widths)
+
+    if len(fitting) == 1:
+        return fitting[0], True
+    if len({signature(f, texts) for f in fitting}) > 1:
+        raise Unsupported("font not identified")
+    return fitting[0], len({signature(f, texts | {" "}) for f in fitting}) == 1
 
 
 def _font_key(name: bytes | str) -> str:
