@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+BUDGETWH = Path(sys.executable).with_name("budgetwh")  # the CLI of the venv running the benchmark
 RESULTS = ROOT / "benchmarks" / "results"
 SUMMARY_KEYS = (
     "extraction_speedup_vs_pdfplumber",
@@ -57,3 +59,13 @@ def ensure_corpus(out: Path, n: int, seed: int = 1) -> Path:
 
 def corpus_files(out: Path, n: int) -> list[Path]:
     return sorted((out / "raw").glob("*.pdf"))[:n]
+
+
+def fresh_raw(work: Path, files: list[Path]) -> Path:
+    """Empty `work`, then copy `files` into work/raw (a raw folder for `budgetwh build`); returns it."""
+    shutil.rmtree(work, ignore_errors=True)
+    raw = work / "raw"
+    raw.mkdir(parents=True)
+    for f in files:
+        shutil.copy2(f, raw / f.name)
+    return raw

@@ -25,10 +25,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import ROOT, corpus_files, ensure_corpus, markdown, merge_summary, write_result  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    BUDGETWH,
+    ROOT,
+    corpus_files,
+    ensure_corpus,
+    fresh_raw,
+    markdown,
+    merge_summary,
+    write_result,
+)
 from tools.synthcorpus.verify import verify  # noqa: E402
 
-BUDGETWH = Path(sys.executable).with_name("budgetwh")
 HEADER = ["N", "build s", "s/doc", "peak tree RSS MB", "peak tree PSS MB", "max single-process RSS MB",
           "add one doc s", "ground truth ok", "exit codes"]
 
@@ -80,12 +88,8 @@ def main() -> int:
     rows, add_one, peaks, pss_peaks = [], {}, {}, {}
     for n in sizes:
         work = args.work / f"n{n}"
-        shutil.rmtree(work, ignore_errors=True)
-        raw, warehouse, log = work / "raw", work / "wh" / "budget.duckdb", work / "bench.log"
-        raw.mkdir(parents=True)
         files = corpus_files(args.corpus, n + 1)
-        for f in files[:n]:
-            shutil.copy2(f, raw / f.name)
+        raw, warehouse, log = fresh_raw(work, files[:n]), work / "wh" / "budget.duckdb", work / "bench.log"
         seconds, peak_mb, pss_mb, rc = timed_build(raw, warehouse, log)
         maxrss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         checked = verify(warehouse, gold) if rc == 0 else []

@@ -27,7 +27,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import ROOT, corpus_files, ensure_corpus, markdown, merge_summary, write_result  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    BUDGETWH,
+    ROOT,
+    corpus_files,
+    ensure_corpus,
+    fresh_raw,
+    markdown,
+    merge_summary,
+    write_result,
+)
 
 KEYED = {  # table → columns that get the copy suffix
     "fact_expenditure": ("document_id", "unit_key"),
@@ -54,13 +63,10 @@ def example_queries(path: Path) -> list[tuple[str, str]]:
 
 def build_base(corpus: Path, documents: int, work: Path) -> Path:
     """budgetwh build over raw/samples + the first `documents` corpus files; returns the warehouse."""
-    raw, warehouse = work / "base" / "raw", work / "base" / "wh" / "budget.duckdb"
-    shutil.rmtree(work / "base", ignore_errors=True)
-    raw.mkdir(parents=True)
-    for f in [*sorted((ROOT / "raw" / "samples").glob("*.pdf")), *corpus_files(ensure_corpus(corpus, documents), documents)]:
-        shutil.copy2(f, raw / f.name)
-    budgetwh = Path(sys.executable).with_name("budgetwh")
-    subprocess.run([str(budgetwh), "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)], cwd=ROOT,
+    samples = sorted((ROOT / "raw" / "samples").glob("*.pdf"))
+    raw = fresh_raw(work / "base", [*samples, *corpus_files(ensure_corpus(corpus, documents), documents)])
+    warehouse = work / "base" / "wh" / "budget.duckdb"
+    subprocess.run([str(BUDGETWH), "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)], cwd=ROOT,
                    check=True, stdout=subprocess.DEVNULL)
     return warehouse
 

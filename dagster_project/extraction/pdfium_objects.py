@@ -485,13 +485,13 @@ def _pick_font(candidates: list[_Font], texts: set[str]) -> tuple[_Font, bool]:
     fitting = [f for f in candidates if all(t in f.cids for t in texts)]
     if not fitting:
         raise Unsupported("font not found")
+    if len(fitting) == 1:
+        return fitting[0], True
 
     def signature(f: _Font, chars: set[str]) -> tuple[Any, ...]:
         widths = tuple(sorted((t, f.font.char_width(c)) for t in chars for c in f.cids.get(t, [])))
         return (f.font.fontname, f.font.get_descent(), widths)
 
-    if len(fitting) == 1:
-        return fitting[0], True
     if len({signature(f, texts) for f in fitting}) > 1:
         raise Unsupported("font not identified")
     return fitting[0], len({signature(f, texts | {" "}) for f in fitting}) == 1
@@ -595,8 +595,11 @@ def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: di
 def pages_pdfium_reads(path: Any) -> tuple[int, int]:
     """(pages whose objects this module builds, pages) of a PDF; pdfminer parses the others."""
     with pdfplumber.open(path) as pdf:
-        reader = PdfiumReader(pdf, path)
+        reader, ok = PdfiumReader(pdf, path), 0
         try:
-            return sum(reader.fill(page) for page in pdf.pages), len(pdf.pages)
+            for page in pdf.pages:
+                ok += reader.fill(page)
+                page.close()  # drop the page's objects: a long document would hold them all
+            return ok, len(pdf.pages)
         finally:
             reader.close()
