@@ -24,7 +24,7 @@ from .extraction.classify import FINANCIAL_KINDS, MULTIPLIERS, interpret_table
 from .extraction.metadata import infer_metadata
 from .extraction.narrative import narrative_claims
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}
 
 

@@ -413,15 +413,29 @@ def mark_lone_total(kind: str, rows: list[dict[str, Any]], columns: list[str]) -
 
 def mark_item_groups(rows: list[dict[str, Any]], columns: list[str]) -> None:
     """In a table that names items in their own column (Jiangsu 政府采购: category → 专项 → 采购物品),
-    the rows without an item name restate the sum of the item rows below them: 'group' rows."""
+    the rows without an item name restate the sum of the item rows below them: 'group' rows.  A row that
+    names nothing above the item either (no category, 专项 or 科目) but prints the item's own details (its
+    采购组织形式) is the item's second line: its name cell is merged over both rows ("物业管理服务" bought
+    430.00 部门集中采购 + 40.00 分散自行组织)."""
     if "item_name" not in columns:
         return
     j = columns.index("item_name")
     if not any(squash(r["cells"][j]) for r in rows if r["row_type"] == "data"):
         return
+    above = [columns.index(c) for c in ("category", "project_name", "econ_dept_name") if c in columns]
+    details = [k for k, c in enumerate(columns) if k != j and k not in above
+               and c not in AMOUNT_COLUMNS and not c.startswith("col_")]
+    previous = None
     for r in rows:
-        if r["row_type"] == "data" and not squash(r["cells"][j]):
+        cells = [squash(c) for c in r["cells"]]
+        second_line = (previous is not None and not any(cells[k] for k in above)
+                       and any(cells[k] for k in details))
+        if r["row_type"] == "data" and not cells[j] and not second_line:
             r["row_type"] = "group"
+        if r["row_type"] == "data":
+            previous = r
+        elif any(cells[k] for k in above):
+            previous = None
 
 
 def mark_income_source_rows(kind: str, columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
@@ -501,6 +515,41 @@ def join_code_parts(columns: list[str], cells: list[str]) -> tuple[list[str], li
     return columns, cells
 
 
+CODE_PART_DIGITS = (3, 2, 2)  # 类, 款, 项 printed in columns of their own
+
+
+def mend_code_parts(rows: list[dict[str, Any]], printed: list[str], columns: list[str]) -> list[str]:
+    """A code printed as 类 | 款 | 项 parts whose higher part is not its digits ("7 | 11 | 02" under the
+    款 row "210 | 11") is read as the code of the row above it one level up plus its own last part, when
+    the parts it does print agree with that row.  The printed cells stay as they are; each reading is
+    returned as a note (never a silent fix).  Rows whose code cannot be so read keep the printed parts."""
+    notes: list[str] = []
+    for scheme, target in (("function", "function_code"), ("econ", "econ_dept_code")):
+        parts = [i for i, c in enumerate(printed) if c.startswith(f"{scheme}_code_part_")]
+        if len(parts) < 2 or target not in columns:
+            continue
+        t = columns.index(target)
+        latest: dict[int, list[str]] = {}  # depth → the parts of the latest well-formed row of that depth
+        for r in rows:
+            values = [squash(r["cells"][i]) for i in parts]
+            depth = max((k + 1 for k, v in enumerate(values) if v), default=0)
+            good = [v.isdigit() and len(v) == d for v, d in zip(values[:depth], CODE_PART_DIGITS)]
+            if depth == 0 or r["row_type"] != "data":
+                continue
+            if all(good):
+                latest[depth] = values[:depth]
+                continue
+            parent = latest.get(depth - 1)
+            if (parent is None or not good[-1]
+                    or any(ok and v != p for v, p, ok in zip(values, parent, good))):
+                continue
+            code = "".join(parent) + values[depth - 1]
+            r["cells"][t] = code
+            notes.append(f"p{r.get('page')} row {r['row_index'] + 1}: {target} parts printed "
+                         f"{' | '.join(values[:depth])}; read as {code} under {''.join(parent)} above it")
+    return notes
+
+
 def interpret_table(raw: dict[str, Any], table_index: int) -> dict[str, Any]:
     """RawTable → InterpretedTable (see docs/architecture.md)."""
     kind = table_kind(raw.get("title", ""))
@@ -514,6 +563,7 @@ def interpret_table(raw: dict[str, Any], table_index: int) -> dict[str, Any]:
     for i, (r, cells) in enumerate(zip(raw.get("rows", []), padded)):
         cells = join_code_parts(printed_columns, cells)[1]
         rows.append({"row_index": i, "page": r.get("page"), "row_type": row_type(cells, columns), "cells": cells})
+    column_notes += mend_code_parts(rows, printed_columns, columns)
     mark_hierarchy(rows, columns)
     mark_item_groups(rows, columns)
     mark_lone_total(kind, rows, columns)

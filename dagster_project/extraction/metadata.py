@@ -24,9 +24,14 @@ def infer_year(pages_text: list[str], tables: list[dict[str, Any]]) -> tuple[int
                 return int(m.group(1)), f"context line on p{t.get('page')}: {line.strip()}"
     first = pages_text[0] if pages_text else ""
     for line in first.splitlines()[:15]:
-        m = re.search(r"(20\d{2})\s*年.*预算", line)
+        m = re.search(r"(20\d{2})\s*年.*(预算|决算)", line)
         if m:
             return int(m.group(1)), f"title on p1: {line.strip()}"
+    # the year and its words on separate lines of the cover ("…社会工作部 2024 年度" / "部门决算")
+    cover = squash("".join(first.splitlines()[:15]))
+    m = re.search(r"(20\d{2})年度?.{0,20}?(预算|决算)", cover)
+    if m:
+        return int(m.group(1)), f"cover of p1: {m.group(0)}"
     for t in tables:
         m = YEAR_RE.search(t.get("title", ""))
         if m:
@@ -52,15 +57,39 @@ def department_from_context(pages_text: list[str], tables: list[dict[str, Any]])
     return None, ""
 
 
+# "预算单位：上海市普陀区社会福利院" (cover), "编制单位：…" / "单位名称：…" (table context): the unit a document
+# is about, where it names one
+NAMED_UNIT_RE = re.compile(r"^(?:预算单位|编制单位|填报单位|单位名称)[:：](.+)$")
+YEAR_PREFIX_RE = re.compile(r"^(?:20\d{2}年度?)")
+
+
+def unit_name(text: str) -> str:
+    """A unit's name as printed, without spaces and without a leading year ("2023 年北京市…中心")."""
+    return YEAR_PREFIX_RE.sub("", squash(text))
+
+
+def named_unit(pages_text: list[str], tables: list[dict[str, Any]]) -> tuple[str | None, str]:
+    """The unit named by a '预算单位：…' line of the cover, else by the tables' '编制单位：…' context lines."""
+    cover = [seg for line in (pages_text[0].splitlines()[:15] if pages_text else [])
+             for seg in re.split(r"\s{2,}|\s(?=单位[:：])", line.strip())]
+    context = [ln for t in tables for ln in t.get("context", [])]
+    for where, lines in (("cover", cover), ("table context", context)):
+        for line in lines:
+            m = NAMED_UNIT_RE.match(squash(line))
+            if m and m.group(1) not in ("万元", "元") and len(m.group(1)) >= 4:
+                return unit_name(m.group(1)), f"{where}: '{line.strip()}'"
+    return None, ""
+
+
 def infer_doc_kind(pages_text: list[str], units: list[dict[str, Any]], has_tables: bool,
                    named_department: bool = False) -> tuple[str, str]:
     head = squash("\n".join(pages_text[:2]))[:400]
     if not has_tables:
         return "narrative", "no financial tables found"
-    if "单位预算" in head and "部门预算" not in head[: head.find("单位预算")]:
-        return "unit", "title says 单位预算"
-    if "部门预算" in head:
-        return "department", "title says 部门预算"
+    said = [(head.find(w), w) for w in ("单位预算", "部门预算", "单位决算", "部门决算") if w in head]
+    if said:
+        words = min(said)[1]  # the first said: a unit budget's text may name its department's budget later
+        return ("unit" if words.startswith("单位") else "department"), f"title says {words}"
     if named_department:
         return "department", "tables are headed 部门：…"
     n = sum(1 for u in units if not u["is_department"])
@@ -72,8 +101,8 @@ def collect_units(tables: list[dict[str, Any]]) -> dict[str, str]:
     found: dict[str, str] = {}
 
     def add(code: str, name: str) -> None:
-        code, name = squash(code), squash(name)
-        if code.isdigit() and 3 <= len(code) <= 9 and name and not name[0].isdigit():
+        code, name = squash(code), unit_name(name)
+        if code.isdigit() and 3 <= len(code) <= 9 and name and not name[0].isdigit() and not name.startswith("年"):
             found.setdefault(code, name)
 
     for t in tables:
@@ -147,10 +176,23 @@ def infer_metadata(file_name: str, pages_text: list[str], tables: list[dict[str,
     units += [{"unit_code": c, "unit_name": codes[c], "is_department": False} for c in unit_codes]
     kind, evidence["doc_kind"] = infer_doc_kind(pages_text, units, bool(tables), bool(context_name))
 
-    if kind == "unit" and len(unit_codes) == 1:
-        subject_code, subject_name = unit_codes[0], codes[unit_codes[0]]
-    else:
-        subject_code, subject_name = dept_code, dept_name
+    subject_code, subject_name = dept_code, dept_name
+    if kind == "unit":
+        # a unit document is about its own unit, never its department: the unit its cover names (by the
+        # code printed with that name, else by the name), else the one unit its tables list
+        named, named_evidence = named_unit(pages_text, tables)
+        by_name = [c for c in codes if unit_name(codes[c]) == named] if named else []
+        if by_name:
+            subject_code, subject_name = by_name[0], codes[by_name[0]]
+            evidence["subject_code"] = f"code printed with the unit named on the {named_evidence}"
+        elif len(unit_codes) == 1:
+            subject_code, subject_name = unit_codes[0], codes[unit_codes[0]]
+            evidence["subject_code"] = "the one unit the tables list"
+        elif named and named != unit_name(dept_name or ""):
+            # no code printed for it: the name is the key (documented in docs/architecture.md)
+            subject_code, subject_name = named, named
+            evidence["subject_code"] = f"no code printed; the unit's name stands in ({named_evidence})"
+            units.append({"unit_code": named, "unit_name": named, "is_department": False})
 
     region = None
     for candidate in [subject_name, dept_name, *codes.values(), *(pages_text[0].splitlines()[:10] if pages_text else [])]:
@@ -180,9 +222,15 @@ def _department_name_from_text(pages_text: list[str], tables: list[dict[str, Any
                     rest = [squash(x) for x in cells[i + 1 :] if squash(x)]
                     if rest:
                         return rest[0]
-    for line in (pages_text[0].splitlines() if pages_text else [])[:10]:
-        s = squash(line)
-        m = re.search(r"(?:20\d{2}年)?(.+?(?:局|委员会|委|办公厅|办公室|办事处|中心|院|所|厅|部))(?:本级)?(?:部门|单位)?预算", s)
+    lines = (pages_text[0].splitlines() if pages_text else [])[:10]
+    # a title on one line, else the cover's lines read as one ("中共上海市普陀区委" / "社会工作部 2024 年度" / "部门决算")
+    for s in [*(squash(line) for line in lines), squash("".join(lines))]:
+        m = OFFICE_TITLE_RE.search(s)
         if m:
             return m.group(1)
     return None
+
+
+OFFICE_TITLE_RE = re.compile(
+    r"(?:20\d{2}年度?)?(.+?(?:局|委员会|委|办公厅|办公室|办事处|中心|院|所|厅|部))(?:20\d{2}年度?)?(?:本级)?(?:部门|单位)?(?:预算|决算)"
+)

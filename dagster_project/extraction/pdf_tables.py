@@ -104,7 +104,9 @@ AMOUNT_RE = re.compile(r"^-?\(?-?[\d,]*\d(\.\d+)?\)?$")
 CODE_RE = re.compile(r"^\d{3,}$")
 CODE_NAME_RE = re.compile(r"^\d{3,}\s*[-~－—_]\s*[^\d\s]")
 TOTAL_LABELS = {"合计", "总计"}
-TITLE_NUMBER_RE = re.compile(r"^\S{0,8}?\d+\s*表$|^表\s*\d+$")  # "公开01表", "预算03表", "表5"
+NUMERAL = r"(?:\d+|[一二三四五六七八九十]+)"
+# a table's number alone: "公开01表", "预算03表", "表5", "公开表一", "附表3"
+TITLE_NUMBER_RE = re.compile(rf"^\S{{0,8}}?{NUMERAL}\s*表$|^\S{{0,4}}?表\s*{NUMERAL}(?:-\d+)?$")
 NOTE_RE = re.compile(
     r"^(注|备注|说明)\s*\d*\s*[:：、.]|不涉及|空表|本表|无此|无相关|本(部门|单位).{0,30}(无|没有)"
     r"|^无.{0,30}(预算|支出|收入|经费|采购|资金|安排|项目|数据)"
@@ -173,6 +175,7 @@ class _Line:
     bottom: float
     segments: list[str]
     size: float = 0.0  # font size (median glyph height)
+    spans: list[tuple[float, float]] = field(default_factory=list)  # x0, x1 of each segment
 
     @property
     def text(self) -> str:
@@ -184,6 +187,7 @@ class _PageTable:
     top: float
     bottom: float
     grid: list[list[str]]
+    edges: tuple[float, ...] = ()  # x of each column's left edge, then the table's right edge
 
 
 def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
@@ -216,11 +220,11 @@ def _text_lines(words: list[dict[str, Any]]) -> list[_Line]:
                 segments.append([w])
             else:
                 segments[-1].append(w)
-        texts = [normalize_line(_join_words(seg)) for seg in segments]
-        texts = [t for t in texts if t]
-        if texts:
+        kept = [(t, seg) for seg in segments if (t := normalize_line(_join_words(seg)))]
+        if kept:
+            spans = [(seg[0]["x0"], seg[-1]["x1"]) for _, seg in kept]
             lines.append(
-                _Line(min(w["top"] for w in row), max(w["bottom"] for w in row), texts, size)
+                _Line(min(w["top"] for w in row), max(w["bottom"] for w in row), [t for t, _ in kept], size, spans)
             )
     lines.sort(key=lambda ln: ln.top)
     return lines
@@ -238,12 +242,32 @@ def _join_words(words: list[dict[str, Any]]) -> str:
     return out
 
 
+RULE_WIDTH = 1.5  # a filled rectangle this thin (either way) is a rule drawn as a rectangle
+
+
+def _is_shading(obj: dict[str, Any]) -> bool:
+    """A filled, unstroked rectangle wider than a rule both ways: a cell's background or padding fill."""
+    return (obj.get("object_type") == "rect" and bool(obj.get("fill")) and not obj.get("stroke")
+            and min(obj["width"], obj["height"]) > RULE_WIDTH)
+
+
+def _ruling_page(page: Any) -> Any:
+    """The page whose edges are its ruling.  Where a page is ruled with lines or thin filled rectangles,
+    the cells' background and padding fills are not ruling: their edges would cut extra narrow columns
+    and rows into the grid (Jiangsu 2017: every cell filled, with padding strips at both sides)."""
+    rects = page.rects
+    ruled = page.lines or any(min(r["width"], r["height"]) <= RULE_WIDTH for r in rects)
+    if not ruled or not any(_is_shading(r) for r in rects):
+        return page
+    return page.filter(lambda obj: not _is_shading(obj))
+
+
 def _find_tables(page: Any) -> list[Any]:
     """Ruled tables of a page; pages without any ruling are not searched."""
     if not (page.lines or page.rects or page.curves):
         return []
     found = []
-    for t in page.find_tables(TABLE_SETTINGS):
+    for t in _ruling_page(page).find_tables(TABLE_SETTINGS):
         n_cols = max((len(r.cells) for r in t.rows), default=0)
         if len(t.rows) * n_cols < 2:
             continue  # a framed box, not a table
@@ -404,6 +428,9 @@ def _page_table(table: Any, chars: list[dict[str, Any]]) -> _PageTable | None:
     start = 0
     while start < len(grid):
         filled = [c for c in grid[start] if c]
+        if not filled and any(any(r) for r in grid[start + 1 :]):
+            start += 1  # a blank row above the title (the sheet's top margin, ruled)
+            continue
         if filled and all(_is_title(c) or _is_context(c) for c in filled) and (
             len(filled) == 1 or all(_is_context(c) for c in filled)
         ):
@@ -426,7 +453,54 @@ def _page_table(table: Any, chars: list[dict[str, Any]]) -> _PageTable | None:
             trimmed.append(r)
     kept = trimmed
     top = rows[start].bbox[1] if start < len(rows) else table.bbox[1]
-    return _PageTable(top, table.bbox[3], kept)
+    return _PageTable(top, table.bbox[3], kept, _column_edges(table))
+
+
+def _column_edges(table: Any) -> tuple[float, ...]:
+    """Left edge of each grid column (a merged cell starts at its first column's edge), then the right edge."""
+    width = max((len(r.cells) for r in table.rows), default=0)
+    lefts = []
+    for j in range(width):
+        xs = [r.cells[j][0] for r in table.rows if j < len(r.cells) and r.cells[j] is not None]
+        if not xs:
+            return ()
+        lefts.append(min(xs))
+    return (*lefts, table.bbox[2])
+
+
+EDGE_TOLERANCE = 2.0  # points: the same column drawn on two pages
+
+
+def _finishes_row(last: list[str], first: list[str]) -> bool:
+    """Is `first`, the first row of a continuation, the rest of `last` cut by the page break?  A few words
+    without digits, in fewer than half the cells `last` fills, each under a cell `last` fills too."""
+    filled = [j for j, c in enumerate(first) if squash(c)]
+    return (len(first) == len(last) and bool(filled)
+            and 2 * len(filled) < sum(1 for c in last if squash(c))
+            and all(squash(last[j]) and not ITEM_START_RE.match(squash(first[j]))
+                    and not any(ch.isdigit() for ch in first[j]) for j in filled))
+
+
+ITEM_START_RE = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|[（(][一二三四五六七八九十\d]+[)）]|其中|合计|总计|小计)")
+
+
+def _same_columns(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return bool(a) and len(a) == len(b) and all(abs(x - y) <= EDGE_TOLERANCE for x, y in zip(a, b))
+
+
+def _rows_from_lines(lines: list[_Line], edges: tuple[float, ...]) -> list[list[str]] | None:
+    """Text lines printed without ruling above a ruled grid, read as rows of that grid: every segment
+    falls inside one column.  None when a segment does not."""
+    rows = []
+    for ln in lines:
+        cells = [""] * (len(edges) - 1)
+        for text, (x0, x1) in zip(ln.segments, ln.spans):
+            j = next((j for j in range(len(cells)) if edges[j] - 1 <= x0 and x1 <= edges[j + 1] + 1), None)
+            if j is None:
+                return None
+            cells[j] = f"{cells[j]} {text}".strip()
+        rows.append(cells)
+    return rows
 
 
 # ----------------------------------------------------------------------------------------------
@@ -511,6 +585,11 @@ def _title_in(lines: list[_Line]) -> tuple[str, int, int] | None:
         return None
     first = last
     title = lines[last].text
+    if TITLE_NUMBER_RE.match(squash(title)):
+        # the number alone ("公开表一"): the table's name is printed on the line above or below it
+        for j in (last - 1, last + 1):
+            if 0 <= j < len(lines) and _is_title(lines[j].text) and not TITLE_NUMBER_RE.match(squash(lines[j].text)):
+                return f"{title} {lines[j].text}", min(j, last), max(j, last)
     while first > 0:
         above = lines[first - 1]
         sq_above = squash(above.text)
@@ -555,7 +634,7 @@ def _title_in(lines: list[_Line]) -> tuple[str, int, int] | None:
     return title, first, last
 
 
-TABLELESS_RE = re.compile(r"^(表\d+(-\d+)?|(预算|公开)\d+表)\S")
+TABLELESS_RE = re.compile(rf"^((附|公开)?表{NUMERAL}(-\d+)?|(预算|公开){NUMERAL}表)\S")
 
 
 def _loose_title(window: list[_Line]) -> tuple[str, int] | None:
@@ -577,6 +656,7 @@ class _Assembler:
         self.tables: list[dict[str, Any]] = []
         self.section = ""
         self.last_on_prev_page: dict[str, Any] | None = None
+        self.last_edges: tuple[float, ...] = ()  # column edges of the last grid seen
         # a title (and its context) printed at the bottom of a page whose table starts on the next
         self.pending: tuple[str, list[str]] | None = None
 
@@ -631,7 +711,7 @@ class _Assembler:
                     current = _new_table(title, context + self._context(window), pt.grid, page_no, self.section)
                     self.tables.append(current)
                 elif idx == 0 and prev is not None and prev is self.last_on_prev_page and self._continue(
-                    prev, pt.grid, page_no
+                    prev, pt, window, page_no
                 ):
                     current = prev
                 else:
@@ -644,6 +724,7 @@ class _Assembler:
                     self.tables.append(current)
             pending = None
             prev_bottom = pt.bottom
+            self.last_edges = pt.edges
         if pending is not None:
             self._tableless(pending)
         rest = [ln for ln in lines if ln.top >= prev_bottom - 1]
@@ -678,19 +759,33 @@ class _Assembler:
             end = first
         return out[::-1]
 
-    def _continue(self, prev: dict[str, Any], grid: list[list[str]], page_no: int) -> bool:
+    def _continue(self, prev: dict[str, Any], pt: _PageTable, window: list[_Line], page_no: int) -> bool:
+        """Does the untitled grid at the top of this page continue `prev`, the table that ended the last
+        page?  Yes when it repeats prev's header, starts with a body row of the same width, or is drawn
+        with the same columns (the same edges; text lines above it that fit those columns are its first
+        rows, printed where the ruling stopped)."""
+        grid = pt.grid
         width = len(prev["rows"][0]["cells"]) if prev["rows"] else (
             len(prev["header_rows"][0]) if prev["header_rows"] else 0
         )
         n_head = len(prev["header_rows"])
+        lead = [ln for ln in window if not PAGE_NUMBER_RE.match(ln.text)]
         if n_head and len(grid) >= n_head and _same_rows(grid[:n_head], prev["header_rows"]):
             body = grid[n_head:]  # the header repeated on the new page
         elif n_head and (unclipped := _under_clipped_header(grid, prev["header_rows"])) is not None:
             body = unclipped
-        elif grid and is_body_row(grid[0]) and len(grid[0]) == width:
+        elif not lead and grid and is_body_row(grid[0]) and len(grid[0]) == width:
             body = grid
+        elif (_same_columns(self.last_edges, pt.edges) and _loose_title(window) is None
+              and (above := _rows_from_lines(lead, pt.edges)) is not None):
+            body = above + grid
         else:
             return False
+        if prev["rows"] and body and _finishes_row(prev["rows"][-1]["cells"], body[0]):
+            # the page broke inside a row: its wrapped text ends on this page ("信息网络及软件购" / "置更新")
+            last = prev["rows"][-1]["cells"]
+            prev["rows"][-1]["cells"] = [a + b for a, b in zip(last, body[0])]
+            body = body[1:]
         prev["rows"].extend({"page": page_no, "cells": r} for r in body)
         if page_no not in prev["pages"]:
             prev["pages"].append(page_no)
