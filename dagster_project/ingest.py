@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .events.store import Event
-from .extraction.classify import FINANCIAL_KINDS, MULTIPLIERS, interpret_table
+from .extraction.classify import FINANCIAL_KINDS, MULTIPLIERS, interpret_table, kinds_from_contents
 from .extraction.metadata import infer_metadata
 from .extraction.narrative import narrative_claims
 
@@ -85,9 +85,12 @@ def document_ids(files: list[RawFile]) -> list[str]:
     return list(dict.fromkeys(f.document_id for f in files))
 
 
-def interpret_document(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Interpret every table; a table that does not state its currency takes the document's usual one."""
+def interpret_document(tables: list[dict[str, Any]], pages_text: list[str] | None = None) -> list[dict[str, Any]]:
+    """Interpret every table; a table whose title says nothing takes its kind from the document's table of
+    contents where that is consistent; a table that does not state its currency takes the document's usual one."""
     interpreted = [interpret_table(t, i) for i, t in enumerate(tables)]
+    for i, (kind, evidence) in kinds_from_contents([t["table_kind"] for t in interpreted], pages_text or []).items():
+        interpreted[i] = {**interpret_table(tables[i], i, kind), "kind_evidence": evidence}
     stated = [t["currency_unit"] for t in interpreted if t["currency_unit"]]
     default = max(set(stated), key=stated.count) if stated else None
     for t in interpreted:
@@ -222,7 +225,7 @@ def document_events(raw: RawFile) -> list[Event]:
     base = _base(raw)
     try:
         doc = extract_any(raw.path, raw.format)
-        tables = interpret_document(doc.tables)
+        tables = interpret_document(doc.tables, doc.pages_text)
         financial = [t for t in tables if t["table_kind"] in FINANCIAL_KINDS]
         text = "".join(doc.pages_text[:20])
         if not financial and not all(term in text for term in BUDGET_TERMS):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from dagster_project.extraction.classify import canonical_columns, interpret_table, table_kind
+from dagster_project.extraction.classify import (
+    canonical_columns,
+    interpret_table,
+    kinds_from_contents,
+    table_kind,
+)
 
 
 @pytest.mark.parametrize(
@@ -128,3 +133,36 @@ def test_nested_procurement_items_and_amount_header_one_column_left():
     t = interpret_table(_raw("表12 政府采购预算表", [["采购项目", "预算金额", "", "说明"]], [
         ["合计", "", "524,400.00", ""], ["医保专网建设", "", "524,400.00", ""]]), 11)
     assert t["columns"][:3] == ["col_0", "col_2", "amount"] and t["column_notes"]
+
+
+def test_misprinted_class_part_is_read_under_the_row_above_with_a_note():
+    """类 | 款 | 项 printed in columns of their own, the 类 of one 项 row misprinted ("7" for 210, Shanghai 2024):
+    the row is read under its 款 row, the printed cells stay, and the table says so."""
+    raw = {
+        "title": "2024年预算单位支出预算总表",
+        "header_rows": [["功能分类科目编码", "", "", "功能分类科目名称", "合计"], ["类", "款", "项", "", ""]],
+        "rows": [{"page": 9, "cells": c} for c in (
+            ["210", "", "", "卫生健康支出", "503,724"],
+            ["210", "11", "", "行政事业单位医疗", "503,724"],
+            ["7", "11", "02", "事业单位医疗", "503,724"],
+            ["7", "12", "02", "不在其款下", "1"],  # 款 12 is not the row above's: left as printed
+        )],
+    }
+    t = interpret_table(raw, 0)
+    codes = [r["cells"][t["columns"].index("function_code")] for r in t["rows"]]
+    assert codes == ["210", "21011", "2101102", "71202"]
+    assert t["rows"][2]["cells"][:3] == ["7", "11", "02"] and t["rows"][2]["row_type"] == "data"
+    assert t["column_notes"] == ["p9 row 3: function_code parts printed 7 | 11 | 02; read as 2101102 under 21011 above it"]
+
+
+def test_untitled_table_takes_its_kind_from_the_contents_between_its_neighbours():
+    contents = ["目 录", "五、单位预算表", "1. 2024年预算单位收入预算总表", "2. 2024年预算单位支出预算总表",
+                "3．2024年预算单位财政拨款收支预算总表", "4．2024年预算单位一般公共预算支出功能分类预算表"]
+    pages = ["封面", "\n".join(contents)]
+    kinds = ["income_summary", "expenditure_summary", "other", "gpb_expenditure"]
+    found = kinds_from_contents(kinds, pages)
+    assert list(found) == [2] and found[2][0] == "fiscal_income_expenditure_summary"
+    assert "财政拨款收支预算总表" in found[2][1]
+    # neighbours that do not stand around one entry of the contents: the table stays 'other'
+    assert kinds_from_contents(["income_summary", "other", "gpb_expenditure"], pages) == {}
+    assert kinds_from_contents(kinds, ["no contents here"]) == {}

@@ -550,9 +550,9 @@ def mend_code_parts(rows: list[dict[str, Any]], printed: list[str], columns: lis
     return notes
 
 
-def interpret_table(raw: dict[str, Any], table_index: int) -> dict[str, Any]:
-    """RawTable → InterpretedTable (see docs/architecture.md)."""
-    kind = table_kind(raw.get("title", ""))
+def interpret_table(raw: dict[str, Any], table_index: int, kind: str | None = None) -> dict[str, Any]:
+    """RawTable → InterpretedTable (see docs/architecture.md); `kind` when known otherwise than by the title."""
+    kind = kind or table_kind(raw.get("title", ""))
     header_rows = raw.get("header_rows") or []
     width = max([len(r) for r in header_rows] + [len(r["cells"]) for r in raw.get("rows", [])] + [0])
     padded = [list(r["cells"]) + [""] * (width - len(r["cells"])) for r in raw.get("rows", [])]
@@ -589,3 +589,38 @@ def interpret_table(raw: dict[str, Any], table_index: int) -> dict[str, Any]:
         "column_notes": column_notes,
         "rows": rows,
     }
+
+
+TOC_ENTRY_RE = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.、．]?(.+表(?:[（(].+[）)])?)$")
+
+
+def toc_titles(pages_text: list[str]) -> list[str]:
+    """The table names a document's table of contents (目录, in its first pages) lists, in order."""
+    for text in pages_text[:5]:
+        lines = [squash(line) for line in text.splitlines()]
+        if not any(line in ("目录", "目 录") for line in lines[:3]):
+            continue
+        return [m.group(1) for line in lines if (m := TOC_ENTRY_RE.match(line))]
+    return []
+
+
+def kinds_from_contents(kinds: list[str], pages_text: list[str]) -> dict[int, tuple[str, str]]:
+    """Tables whose title says nothing ('other': no title printed, or a title left blank) take the kind of
+    the table of contents entry that stands between the entries of their neighbours' kinds, where exactly
+    one entry does (the contents may list section headings and leave out tables; the neighbours anchor the
+    position).  {table index: (kind, evidence)}; a table without such an entry stays 'other'."""
+    toc = toc_titles(pages_text) if "other" in kinds else []
+    listed = [table_kind(title) for title in toc]
+    found: dict[int, tuple[str, str]] = {}
+    for i, kind in enumerate(kinds):
+        before = kinds[i - 1] if i > 0 else None
+        after = kinds[i + 1] if i + 1 < len(kinds) else None
+        if kind != "other" or "other" in (before, after) or before == after is None:
+            continue
+        at = [k for k, entry in enumerate(listed) if entry != "other"
+              and (before is None or (k > 0 and listed[k - 1] == before))
+              and (after is None or (k + 1 < len(listed) and listed[k + 1] == after))]
+        if len(at) == 1:
+            k = at[0]
+            found[i] = (listed[k], f"title not understood; between its neighbours in the contents: {toc[k]}")
+    return found
