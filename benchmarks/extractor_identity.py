@@ -2,7 +2,7 @@
 compared as JSON) or the first differences.  Each side runs in its own process with its checkout first
 on PYTHONPATH; the new side also says how many pages of a document pdfium read (pdfminer read the others).
 
-    .venv/bin/python benchmarks/extractor_identity.py --old /work/main --new . PDF_OR_DIR...
+    .venv/bin/python benchmarks/extractor_identity.py --old /work/main --new . [--reasons] PDF_OR_DIR...
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import json, sys, time
 from pathlib import Path
 from dagster_project.extraction import pdf_tables
 out = {}
-count_pages = sys.argv[2] == "count-pages"
+count_pages = sys.argv[2] in ("count-pages", "reasons")
+reasons = sys.argv[2] == "reasons"
 for p in sys.argv[3:]:
     start = time.perf_counter()
     try:
@@ -34,6 +35,16 @@ for p in sys.argv[3:]:
         try:
             from dagster_project.extraction.pdfium_objects import pages_pdfium_reads
             res["_path"] = "pdfium {}/{} pages".format(*pages_pdfium_reads(p))
+            if reasons:
+                import collections, pdfplumber
+                from dagster_project.extraction.pdfium_objects import PdfiumReader
+                with pdfplumber.open(p) as pdf:
+                    reader = PdfiumReader(pdf, p)
+                    for page in pdf.pages:
+                        reader.fill(page)
+                        page.close()
+                    reader.close()
+                res["_reasons"] = collections.Counter(reader.declined.values()).most_common()
         except Exception:  # a PDF pdfium cannot open
             res["_path"] = "?"
     out[p] = res
@@ -41,9 +52,9 @@ Path(sys.argv[1]).write_text(json.dumps(out, ensure_ascii=False))
 """
 
 
-def dump(root: Path, pdfs: list[str], target: Path, count_pages: bool) -> dict:
+def dump(root: Path, pdfs: list[str], target: Path, count_pages: bool, reasons: bool = False) -> dict:
     env = dict(os.environ, PYTHONPATH=str(root))
-    mode = "count-pages" if count_pages else "-"
+    mode = "reasons" if reasons else "count-pages" if count_pages else "-"
     subprocess.run([sys.executable, "-c", DUMP, str(target), mode, *pdfs], env=env, check=True, cwd=root)
     return json.loads(target.read_text())
 
@@ -52,12 +63,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--old", type=Path, required=True)
     ap.add_argument("--new", type=Path, default=Path(__file__).resolve().parents[1])
+    ap.add_argument("--reasons", action="store_true", help="also print why pdfium declined pages (per document)")
     ap.add_argument("paths", nargs="+", type=Path)
     args = ap.parse_args()
     pdfs = sorted({str(f.resolve()) for p in args.paths for f in ([p] if p.is_file() else p.rglob("*.pdf"))})
     with tempfile.TemporaryDirectory() as tmp:
         old = dump(args.old.resolve(), pdfs, Path(tmp) / "old.json", count_pages=False)
-        new = dump(args.new.resolve(), pdfs, Path(tmp) / "new.json", count_pages=True)
+        new = dump(args.new.resolve(), pdfs, Path(tmp) / "new.json", count_pages=True, reasons=args.reasons)
     differing = 0
     t_old = t_new = 0.0
     for p in pdfs:
@@ -65,9 +77,12 @@ def main() -> int:
         t_old += a.pop("_seconds")
         t_new += b.pop("_seconds")
         how = b.pop("_path", "?")
+        declined = b.pop("_reasons", [])
         same = a == b
         differing += not same
         print(f"{'IDENTICAL' if same else 'DIFFERENT'}  {how:<20.60}  {p}")
+        for reason, n in declined:
+            print(f"    {n} page(s) declined: {reason}")
         if not same:
             lines_a = json.dumps(a, ensure_ascii=False, indent=1).splitlines()
             lines_b = json.dumps(b, ensure_ascii=False, indent=1).splitlines()

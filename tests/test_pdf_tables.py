@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 JIANGSU = REAL / "jiangsu-cppcc-general-office-2018-department-budget-tables.pdf"
 SHANGHAI = REAL / "shanghai-putuo-wanli-subdistrict-2023-department-budget.pdf"
+JIANGSU_ROTATED = REAL / "jiangsu-npc-standing-committee-office-2019-department-budget-tables.pdf"  # /Rotate 90
+JIANGSU_COURT = REAL / "jiangsu-high-court-2017-department-budget.pdf"
 GOLD = ROOT / "tests" / "gold"
 SAMPLES = ROOT / "raw" / "samples"
 
@@ -174,16 +176,18 @@ def test_shanghai_pages_text(shanghai: ExtractedDocument) -> None:
 # ---------------------------------------------------------------------------------------------- pdfium vs pdfminer
 
 
-PDFIUM_CASES = [SHANGHAI, JIANGSU, SAMPLES / "beijing-dongcheng-medical-security-bureau-2026-department-budget.pdf"]
+PDFIUM_CASES = [SHANGHAI, JIANGSU, JIANGSU_ROTATED, JIANGSU_COURT,
+                SAMPLES / "beijing-dongcheng-medical-security-bureau-2026-department-budget.pdf"]
+PARTLY_PDFIUM = {JIANGSU, JIANGSU_ROTATED, JIANGSU_COURT}  # pages pdfium declines: see pdfium_objects
 CHAR_KEYS = ("text", "fontname", "upright", "size", "adv", "x0", "x1", "top", "bottom")
 
 
 @pytest.mark.parametrize("path", PDFIUM_CASES, ids=lambda p: p.stem)
 def test_pdfium_pages_extract_like_pdfminer(path: Path) -> None:
-    """The pages pdfium reads, mixed with those pdfminer reads (Jiangsu: 1 of 12 pages holds what the
-    pdfium path does not reproduce), give exactly what pdfminer alone gives."""
+    """The pages pdfium reads, mixed with those pdfminer reads (Jiangsu: some pages hold what the pdfium
+    path does not reproduce), give exactly what pdfminer alone gives."""
     ok, pages = pages_pdfium_reads(path)
-    assert (ok < pages) == (path == JIANGSU) and ok > 0, (ok, pages)
+    assert ok == pages or path in PARTLY_PDFIUM, (ok, pages)
     assert _extract(path, fast=True) == _extract(path, fast=False)
 
 
@@ -210,7 +214,22 @@ def _differing_pages(read: list[tuple[int, list[dict], list[dict]]]) -> list[int
 def test_pdfium_chars_are_pdfminers(path: Path) -> None:
     """Every page pdfium reads has pdfminer's chars."""
     read = _chars_both_ways(path)
-    assert read
+    assert read or path in (JIANGSU_COURT, JIANGSU_ROTATED)  # all pages declined: nothing to compare
+    assert not _differing_pages(read)
+
+
+def test_pdfium_rotated_page_chars_are_pdfminers() -> None:
+    """On /Rotate 90 pages (pdfminer's rotated space) the chars from pdfium are pdfminer's; such pages
+    are still declined by default (their paths do not give the same tables yet)."""
+    assert pages_pdfium_reads(JIANGSU_ROTATED)[0] == 0
+    with pdfplumber.open(JIANGSU_ROTATED) as fast, pdfplumber.open(JIANGSU_ROTATED) as slow:
+        reader = PdfiumReader(fast, JIANGSU_ROTATED)
+        reader.rotated_pages = True
+        try:
+            read = [(f.page_number, f.chars, s.chars) for f, s in zip(fast.pages, slow.pages) if reader.fill(f)]
+        finally:
+            reader.close()
+    assert len(read) >= 2  # the others: a path corner pdfium summed that _unsum cannot recover
     assert not _differing_pages(read)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import ctypes
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from pdfminer.psparser import LIT
 from pdfminer.utils import apply_matrix_pt
 
 __all__ = ["PdfiumReader", "pages_pdfium_reads"]
+
+log = logging.getLogger(__name__)
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -60,6 +63,7 @@ _HasUnicodeMapError = _lean("FPDFText_HasUnicodeMapError", ctypes.c_int, ctypes.
 _GetTextObject = _lean("FPDFText_GetTextObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _GetUnicode = _lean("FPDFText_GetUnicode", ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
 _GetCharOrigin = _lean("FPDFText_GetCharOrigin", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, _P_DOUBLE, _P_DOUBLE)
+_GetLooseCharBox = _lean("FPDFText_GetLooseCharBox", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 
 
 class Unsupported(Exception):
@@ -137,6 +141,10 @@ class PdfiumReader:
         self._fs = pdfium_c.FS_MATRIX()
         self._bounds = tuple(ctypes.c_float() for _ in range(4))
         self._box = tuple(ctypes.c_double() for _ in range(4))
+        self._loose = pdfium_c.FS_RECTF()
+        self._rotated = False
+        self.rotated_pages = False  # experimental: read /Rotate pages too (chars exact, tables not yet)
+        self.declined: dict[int, str] = {}  # page number → why pdfminer parses it
 
     def close(self) -> None:
         self.doc.close()
@@ -147,19 +155,27 @@ class PdfiumReader:
         pdfium fails on it: pdfminer then parses the page, and reports what is wrong with it."""
         try:
             self._fill(page)
-        except Exception:
+        except Exception as exc:
+            log.debug("page %d: %s: %s", page.page_number, type(exc).__name__, exc)
+            self.declined[page.page_number] = f"{type(exc).__name__}: {exc}"
             return False
         return True
 
     def _fill(self, page: Any) -> None:
-        if page.rotation or page.mediabox[0] != 0 or page.mediabox[1] != 0 or page.bbox != page.mediabox:
-            raise Unsupported("rotated page or page box not at the origin")
+        if page.mediabox[0] != 0 or page.mediabox[1] != 0 or page.bbox != page.mediabox:
+            raise Unsupported("page box not at the origin")
+        ctm = _page_ctm(page.page_obj)
+        self._rotated = ctm != _IDENTITY
+        if self._rotated and not self.rotated_pages:
+            # chars on /Rotate 90 pages match pdfminer's, but the paths do not yet give the same tables
+            # (pdfium sums `re` corners in single precision; see _unsum): pdfminer parses these pages
+            raise Unsupported("rotated page (paths not reproduced exactly yet)")
         pdf_page = self.doc[page.page_number - 1]
         try:
             objects: dict[str, list[dict[str, Any]]] = {}
             fonts = self._page_fonts(page.page_obj.resources)
-            text_objs = self._walk(pdf_page.raw, page, objects)
-            chars = self._chars(pdf_page, page, fonts, text_objs)
+            text_objs = self._walk(pdf_page.raw, page, objects, ctm)
+            chars = self._chars(pdf_page, page, fonts, text_objs, ctm)
             if chars:
                 objects["char"] = chars
             page._objects = {k: objects[k] for k in ("char", "line", "rect", "curve") if k in objects}
@@ -209,9 +225,12 @@ class PdfiumReader:
 
     # -- page objects (paths; text objects collected for the char check) -----------------------
 
-    def _walk(self, raw_page: Any, page: Any, objects: dict[str, list[dict[str, Any]]]) -> dict[int, Any]:
-        """Paths → objects; returns the text objects {address: handle} in content order."""
-        text_objs: dict[int, Any] = {}
+    def _walk(
+        self, raw_page: Any, page: Any, objects: dict[str, list[dict[str, Any]]], ctm: Matrix
+    ) -> dict[int, tuple[Any, Matrix]]:
+        """Paths → objects; returns the text objects {address: (handle, matrix from the space the object
+        lies in (a form XObject's) to pdfminer's page space)} in content order."""
+        text_objs: dict[int, tuple[Any, Matrix]] = {}
         fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
         fs = pdfium_c.FS_MATRIX()
 
@@ -223,9 +242,7 @@ class PdfiumReader:
                 for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
                     visit(pdfium_c.FPDFFormObj_GetObject(obj, j), m)
             elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                if parent != _IDENTITY:
-                    raise Unsupported("text in a transformed form XObject")
-                text_objs[ctypes.cast(obj, ctypes.c_void_p).value] = obj
+                text_objs[ctypes.cast(obj, ctypes.c_void_p).value] = (obj, parent)
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
                     raise Unsupported("path draw mode")
@@ -235,7 +252,7 @@ class PdfiumReader:
                 self._path(obj, _mult(_matrix(fs), parent), page, objects)
 
         for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-            visit(pdfium_c.FPDFPage_GetObject(raw_page, i), _IDENTITY)
+            visit(pdfium_c.FPDFPage_GetObject(raw_page, i), ctm)
         return text_objs
 
     def _path(self, obj: Any, ctm: Matrix, page: Any, objects: dict[str, list[dict[str, Any]]]) -> None:
@@ -262,17 +279,25 @@ class PdfiumReader:
                 path.append(("h",))
         if bezier:
             raise Unsupported("incomplete bezier")
+        if self._rotated and any(_unclean(v) for seg in path for v in seg[1:]):
+            # a point pdfium computed in single precision (`x y w h re`: x + w), not the number written:
+            # pdfminer's double sum differs in the 5th decimal, which moved table edges on a rotated page
+            path = _unsum(path)
         _paint_path(path, ctm, page, objects)
 
     # -- chars -------------------------------------------------------------------------------
 
-    def _chars(self, pdf_page: Any, page: Any, fonts: dict[str, list[_Font]], text_objs: dict[int, Any]) -> list[dict[str, Any]]:
+    def _chars(
+        self, pdf_page: Any, page: Any, fonts: dict[str, list[_Font]], text_objs: dict[int, tuple[Any, Matrix]], ctm: Matrix
+    ) -> list[dict[str, Any]]:
         textpage = pdf_page.get_textpage()
         tp = textpage.raw
         try:
             # pdfium's text page: the glyphs (index, Unicode, origin) of each text object; its own
-            # order may differ from the content stream's, which pdfminer follows
+            # order may differ from the content stream's, which pdfminer follows.  Origins in pdfminer's
+            # page space (pdfium's are in the unrotated PDF space: the page's /Rotate applied here)
             glyphs: dict[int, list[tuple[int, int, float, float]]] = {addr: [] for addr in text_objs}
+            rotated = ctm != _IDENTITY
             tpv = ctypes.cast(tp, ctypes.c_void_p).value
             ox, oy = ctypes.c_double(), ctypes.c_double()
             p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
@@ -285,14 +310,18 @@ class PdfiumReader:
                 if found is None:
                     raise Unsupported("glyph of an unknown text object")
                 _GetCharOrigin(tpv, i, p_ox, p_oy)
-                found.append((i, _GetUnicode(tpv, i), ox.value, oy.value))
+                if rotated:
+                    gx, gy = apply_matrix_pt(ctm, (ox.value, oy.value))
+                    found.append((i, _GetUnicode(tpv, i), gx, gy))
+                else:
+                    found.append((i, _GetUnicode(tpv, i), ox.value, oy.value))
             chars: list[dict[str, Any]] = []
             font_cache: dict[int, list[_Font]] = {}
             chain: tuple[float, float, float] | None = None
-            for addr, obj in text_objs.items():
+            for addr, (obj, parent) in text_objs.items():
                 texts = {chr(g[1]) for g in glyphs[addr] if g[1] != 2}
                 font, space_known = _pick_font(self._font_candidates(obj, fonts, font_cache), texts)
-                chain = self._object_chars(tp, obj, glyphs[addr], font, space_known, page, chain, chars)
+                chain = self._object_chars(tp, obj, parent, ctm, glyphs[addr], font, space_known, page, chain, chars)
         finally:
             textpage.close()
         return chars
@@ -301,6 +330,8 @@ class PdfiumReader:
         self,
         tp: Any,
         obj: Any,
+        parent: Matrix,
+        ctm: Matrix,
         glyphs: list[tuple[int, int, float, float]],
         font: _Font,
         space_known: bool,
@@ -313,12 +344,13 @@ class PdfiumReader:
         `chain` (pdfium's end of the previous string, pdfminer's end of it, baseline) lets a string that
         continues the previous one in the same text block (ReportLab switches font subsets mid-line)
         start where pdfminer's exact advances ended, not at pdfium's integer-width position.  Returns
-        the chain for the next string."""
+        the chain for the next string.  `parent` maps the space the object lies in (the page's, a form
+        XObject's) to pdfminer's page space, `ctm` pdfium's page space (the text page's) to it."""
         size_f, fs = self._size, self._fs
         pdfium_c.FPDFTextObj_GetFontSize(obj, size_f)
         fontsize = _snap(size_f.value)
         pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
-        a, b, c, d, e, f = _matrix(fs)
+        a, b, c, d, e, f = _mult(_matrix(fs), parent) if parent != _IDENTITY else _matrix(fs)
         if b != 0 or c != 0 or a <= 0 or d == 0:
             raise Unsupported("rotated or mirrored text")
         # the string starts at the text object's origin: a glyph pdfium left out before the first one
@@ -327,18 +359,20 @@ class PdfiumReader:
             raise Unsupported("text object starts before its first glyph")
         # glyph: (text, pdfminer advance, pdfium advance, pdfium origin x)
         seq: list[tuple[str, float, float, float]] = []
-        for _, u, gx, _ in glyphs:
+        for i, u, gx, _ in glyphs:
             text = _glyph_text(u, font)
-            seq.append((text, *self._advances(font, text, fontsize, a), gx))
+            seq.append((text, *self._advances(font, text, fontsize, a, tp, i, ctm), gx))
         steps = [seq[k + 1][3] - seq[k][3] - seq[k][2] for k in range(len(seq) - 1)]
-        if any(abs(st) > 0.15 * a * fontsize for st in steps):
-            # more than spacing or kerning between two glyphs: pdfium may have left out a glyph (it
-            # keeps one space of a run of spaces)
-            raise Unsupported("glyphs too far apart (a run of spaces pdfium collapsed?)")
+        for k, st in enumerate(steps):
+            if abs(st) > 0.15 * a * fontsize and not (st > 0 and seq[k][0] != " " and _gap_marked(tp, glyphs[k][0], glyphs[k + 1][0])):
+                # more than spacing or kerning between two glyphs: pdfium may have left out a glyph (it
+                # keeps one space of a run of spaces).  Unless the glyph before is no space and pdfium
+                # marked the gap with a space of its own: a TJ displacement (table columns in one string)
+                raise Unsupported("glyphs too far apart (a run of spaces pdfium collapsed?)")
         charspace = steps[0] if steps and abs(steps[0]) > 1e-3 else 0.0
         if any(abs(st - charspace) > 1e-3 for st in steps):
             charspace = math.nan  # spacing differs between glyphs (kerning, word spacing)
-        self._trailing_spaces(tp, obj, glyphs, seq, font, space_known, fontsize, a, e, charspace)
+        self._trailing_spaces(tp, obj, parent, ctm, glyphs, seq, font, space_known, fontsize, a, e, charspace)
         if not seq:
             raise Unsupported("text object without glyphs")
         height, doctop0, pno, fontname = page.height, page.initial_doctop, page.page_number, font.font.fontname
@@ -392,6 +426,8 @@ class PdfiumReader:
         self,
         tp: Any,
         obj: Any,
+        parent: Matrix,
+        ctm: Matrix,
         glyphs: list[tuple[int, int, float, float]],
         seq: list[tuple[str, float, float, float]],
         font: _Font,
@@ -403,21 +439,23 @@ class PdfiumReader:
     ) -> None:
         """pdfium leaves trailing spaces (and strings of spaces only) out of its text page; the text
         object's bounds still reach the last space's origin (a space has no ink).  Appends them."""
-        left, bottom, right, top = self._bounds
-        pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
-        if not seq and top.value != bottom.value:
+        bl, bb, br, bt = self._bounds
+        pdfium_c.FPDFPageObj_GetBounds(obj, bl, bb, br, bt)
+        left, bottom, right, top = _rect(parent, bl.value, bb.value, br.value, bt.value)
+        if not seq and top != bottom:
             raise Unsupported("inked text object without glyphs (a duplicate pdfium left out?)")
         first_space = seq[-1][3] + seq[-1][2] + (0.0 if math.isnan(charspace) else charspace) if seq else e
-        if right.value < first_space - 0.2 * a * fontsize:
+        if right < first_space - 0.2 * a * fontsize:
             return  # the bounds end where the glyphs' ink does
         box_l, box_b, box_r, box_t = self._box
         inked_left, inked_right = math.inf, -math.inf
         for g in glyphs:
             pdfium_c.FPDFText_GetCharBox(tp, g[0], box_l, box_r, box_b, box_t)
-            inked_left, inked_right = min(inked_left, box_l.value), max(inked_right, box_r.value)
+            gl, _, gr, _ = _rect(ctm, box_l.value, box_b.value, box_r.value, box_t.value)
+            inked_left, inked_right = min(inked_left, gl), max(inked_right, gr)
         # the bounds of some fonts' text reach past the glyph boxes by the same margin on both sides
         # (Jiangsu, Shanghai): a right edge no further out than the left one is ink, not a space
-        if right.value <= inked_right + max(0.0, inked_left - left.value) + 1e-3:
+        if right <= inked_right + max(0.0, inked_left - left) + 1e-3:
             return
         if math.isnan(charspace) or not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)):
             # kerned text: the spacing before a space is unknown; a font not embedded: the bounds
@@ -426,15 +464,19 @@ class PdfiumReader:
         if not space_known:
             raise Unsupported("trailing spaces in a font not identified")
         space_adv, space_pdfium = self._advances(font, " ", fontsize, a)
+        if space_pdfium + charspace < 0.05 * a * fontsize:
+            raise Unsupported("trailing spaces of (nearly) no width")
         pos = first_space
-        while pos < right.value - 1e-3:
+        while pos < right - 1e-3:
             seq.append((" ", space_adv, space_pdfium, pos))
             pos += space_pdfium + charspace
-        if abs(pos - right.value) > 1e-3:
+        if abs(pos - right) > 1e-3:
             raise Unsupported("trailing spaces do not add up")
         seq.append((" ", space_adv, space_pdfium, pos))
 
-    def _advances(self, font: _Font, text: str, fontsize: float, a: float) -> tuple[float, float]:
+    def _advances(
+        self, font: _Font, text: str, fontsize: float, a: float, tp: Any = None, index: int = -1, ctm: Matrix = _IDENTITY
+    ) -> tuple[float, float]:
         """pdfminer's advance of a glyph (LTChar.adv, text space) and pdfium's (device space; pdfium
         reads the widths, in thousandths of an em, as integers)."""
         key = (id(font), text, fontsize, a)
@@ -603,3 +645,57 @@ def pages_pdfium_reads(path: Any) -> tuple[int, int]:
             return ok, len(pdf.pages)
         finally:
             reader.close()
+
+
+def _page_ctm(page_obj: Any) -> Matrix:
+    """pdfminer's initial CTM of a page (`PDFPageInterpreter.process_page`): the page's /Rotate turns
+    the unrotated PDF space (pdfium's) into the upright one pdfminer and pdfplumber give coordinates in."""
+    (x0, y0, x1, y1) = page_obj.mediabox
+    rotate = page_obj.rotate
+    if rotate == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotate == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotate == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    if rotate == 0 and x0 == 0 and y0 == 0:
+        return _IDENTITY
+    raise Unsupported(f"page rotation {rotate} or page box not at the origin")
+
+
+def _rect(m: Matrix, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+    """A rectangle through the matrix (left, bottom, right, top); pdfminer's apply_matrix_rect."""
+    if m == _IDENTITY:
+        return left, bottom, right, top
+    xs, ys = zip(*(apply_matrix_pt(m, p) for p in ((left, bottom), (right, bottom), (left, top), (right, top))))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _gap_marked(tp: Any, i: int, j: int) -> bool:
+    """pdfium's text page holds, between glyphs i and j of one string, only spaces it generated."""
+    tpv = ctypes.cast(tp, ctypes.c_void_p).value
+    return j > i + 1 and all(_IsGenerated(tpv, k) and _GetUnicode(tpv, k) == 32 for k in range(i + 1, j))
+
+
+def _unclean(v: float) -> bool:
+    """More than 4 decimals: not a number a PDF producer wrote (they write at most 4)."""
+    return abs(v * 1e4 - round(v * 1e4)) > 1e-6 * max(1.0, abs(v))
+
+
+def _unsum(path: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The points of a subpath with a coordinate pdfium summed in single precision (`x y w h re` gives
+    x + w, y + h) as pdfminer sums them in double: the summand w (at most 4 decimals) is the one whose
+    sum with the start point's coordinate is pdfium's value to single precision."""
+    if path[0][0] != "m" or any(seg[0] not in "lh" for seg in path[1:]):
+        raise Unsupported("path point computed in single precision")
+    x0, y0 = path[0][1], path[0][2]
+
+    def fix(v: float, base: float) -> float:
+        if not _unclean(v):
+            return v
+        w = round(v - base, 4)
+        if abs(base + w - v) > 2 * float(np.spacing(np.float32(v))):  # pdfium's sum: within 2 float32 steps
+            raise Unsupported("path point computed in single precision")
+        return base + w
+
+    return [seg if seg[0] != "l" else ("l", fix(seg[1], x0), fix(seg[2], y0)) for seg in path]
