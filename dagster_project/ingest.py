@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from .events.store import Event
-from .extraction.classify import FINANCIAL_KINDS, MULTIPLIERS, interpret_table, kinds_from_contents
+from .extraction.classify import FINANCIAL_KINDS, interpret_table, kinds_from_contents
 from .extraction.metadata import infer_metadata
 from .extraction.narrative import narrative_claims
+from .extraction.vocabulary import MULTIPLIERS
 
 EXTRACTOR_VERSION = "0.4.0"
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}

@@ -16,7 +16,7 @@ import pdfplumber
 import pytest
 import yaml
 
-from dagster_project.extraction.classify import squash
+from dagster_project.extraction.text_normalize import squash
 from tools.samplegen.render_pdf import render
 from tools.samplegen.seed_parser import parse_seed
 

@@ -11,6 +11,8 @@ import re
 from typing import Any
 
 from .performance import PERFORMANCE_KINDS, performance_column
+from .text_normalize import squash
+from .vocabulary import AMOUNT_RE, CODE_NAME_RE, CODE_RE, MULTIPLIERS, TOTAL_LABEL_RE
 
 # Order matters: the first rule whose keywords all occur in the title wins.
 KIND_RULES: list[tuple[str, tuple[str, ...]]] = [
@@ -42,17 +44,6 @@ KIND_RULES: list[tuple[str, tuple[str, ...]]] = [
 
 FINANCIAL_KINDS = {kind for kind, _ in KIND_RULES} - {"overall_performance", "project_performance", "fixed_assets"}
 
-_SPACES = re.compile(r"[\s\u3000]+")
-AMOUNT_RE = re.compile(r"^-?\(?[\d,]+(\.\d+)?\)?$")
-CODE_NAME_RE = re.compile(r"^(\d{3,})\s*[-~－—]\s*(.+)$")
-CODE_RE = re.compile(r"^\d{3,}$")
-
-
-def squash(text: str | None) -> str:
-    """Drop all whitespace: header and label cells are compared without the spaces of wrapped text."""
-    return _SPACES.sub("", text or "")
-
-
 def table_kind(title: str) -> str:
     t = squash(title)
     for kind, words in KIND_RULES:
@@ -70,8 +61,6 @@ def currency_unit(title: str, context: list[str], header_rows: list[list[str]]) 
             return m.group(1)
     return None
 
-
-MULTIPLIERS = {"万元": 10000, "元": 1}
 
 # Header label (whitespace removed) → canonical column name.
 LABELS: dict[str, str] = {
@@ -321,7 +310,6 @@ def _two_sided_name(joined: str, leaf: str, earlier: list[str]) -> str:
     return "expense_item"
 
 
-TOTAL_LABELS = re.compile(r"^(合计|总计|本年收入合计|本年支出合计|收入总计|支出总计|.*合计|.*总计)$")
 
 
 def row_type(cells: list[str], columns: list[str]) -> str:
@@ -332,7 +320,7 @@ def row_type(cells: list[str], columns: list[str]) -> str:
     ]
     if not any(squash(c) for c in cells):
         return "blank"
-    if any(lbl and TOTAL_LABELS.match(lbl) for lbl in labels):
+    if any(lbl and TOTAL_LABEL_RE.match(lbl) for lbl in labels):
         return "total"
     return "data"
 

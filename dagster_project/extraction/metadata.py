@@ -11,7 +11,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from .classify import CODE_NAME_RE, squash
+from .text_normalize import squash
+from .vocabulary import CODE_NAME_RE
 
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
 

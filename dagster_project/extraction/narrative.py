@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .classify import MULTIPLIERS
+from .vocabulary import MULTIPLIERS
 
 AMOUNT = r"([\d,]+(?:\.\d+)?)\s*(万元|元)"
 TOTAL_RE = re.compile(r"支出预算(?:总额|为|是)?\s*" + AMOUNT)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .classify import squash
 from .pdf_tables import split_header
+from .text_normalize import squash
 
 MAX_UNCOMPRESSED_MB = 200
 TITLE_RE = re.compile(r"表")

@@ -45,6 +45,7 @@ from typing import Any
 
 from .pdfium_objects import PdfiumReader
 from .text_normalize import normalize_cell, normalize_line, normalize_text, squash
+from .vocabulary import AMOUNT_RE, CODE_NAME_RE, CODE_RE, TOTAL_WORDS, is_formatted_amount
 
 __all__ = [
     "ExtractedDocument",
@@ -100,10 +101,6 @@ class ExtractedDocument:
 # ----------------------------------------------------------------------------------------------
 # cell / row classification
 
-AMOUNT_RE = re.compile(r"^-?\(?-?[\d,]*\d(\.\d+)?\)?$")
-CODE_RE = re.compile(r"^\d{3,}$")
-CODE_NAME_RE = re.compile(r"^\d{3,}\s*[-~－—_]\s*[^\d\s]")
-TOTAL_LABELS = {"合计", "总计"}
 NUMERAL = r"(?:\d+|[一二三四五六七八九十]+)"
 # a table's number alone: "公开01表", "预算03表", "表5", "公开表一", "附表3"
 TITLE_NUMBER_RE = re.compile(rf"^\S{{0,8}}?{NUMERAL}\s*表$|^\S{{0,4}}?表\s*{NUMERAL}(?:-\d+)?$")
@@ -120,10 +117,6 @@ PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 UNIT_HEADING_RE = re.compile(r"^[一二三四五六七八九十]+、\S+?(本级)?(收支)?预算$")
 
 
-def _is_amount(c: str) -> bool:
-    return bool(AMOUNT_RE.match(c)) and ("." in c or "," in c)
-
-
 def is_body_row(cells: list[str], first_row: bool = False) -> bool:
     """The first body row carries an amount (with a decimal point or thousands separator), a
     classification code ("2101501", "2101501-行政运行") or starts with a total label (合计/总计).
@@ -133,11 +126,11 @@ def is_body_row(cells: list[str], first_row: bool = False) -> bool:
     filled = [s for s in (squash(c) for c in cells) if s]
     if not filled or filled[0] == "栏次":
         return False
-    if filled[0] in TOTAL_LABELS:
+    if filled[0] in TOTAL_WORDS:
         # a total row has only amounts after its label; a header row has more labels ("合计 人员经费 公用经费")
         return all(AMOUNT_RE.match(s) for s in filled[1:])
     for s in filled:
-        if CODE_NAME_RE.match(s) or CODE_RE.match(s) or _is_amount(s):
+        if CODE_NAME_RE.match(s) or CODE_RE.match(s) or is_formatted_amount(s):
             return True
     return False
 
