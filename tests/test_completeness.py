@@ -1,8 +1,8 @@
 """Each document says whether the warehouse holds it whole (dim_document.completeness), and why not.
 
-Damaged copies of a sample — a table page deleted from the PDF, a table title blanked, a code column
-garbled — go through ONE real build together with the undamaged sample: each copy must be `incomplete`
-with a reason naming the page or table that is missing, while the sample stays `complete`. A sidecar
+Damaged copies of samples — the second page of a two-page 支出总表 deleted from the PDF, a table title
+blanked, a code column garbled — go through ONE real build together with the undamaged samples: each copy
+must be `incomplete` with a reason naming the page and what is missing, while the samples stay `complete`. A sidecar
 gives each copy its own fiscal year, so the copies are separate documents rather than versions of one
 another. The precision-aware tolerance is tested on its own, without a build.
 """
@@ -26,9 +26,10 @@ from tools.samplegen.seed_parser import parse_seed
 
 from .conftest import REPO, SAMPLES, run_build
 
-SEED = REPO / "tools" / "samplegen" / "seeds" / "beijing-dongcheng-medical-insurance-center-2023-unit-budget.txt"
-SUMMARY_TABLE = "预算03表"  # 支出总表: the table the facts are read from
-DELETED_TABLE = "预算07表"  # 一般公共预算财政拨款支出表, on a page of its own
+SEEDS = REPO / "tools" / "samplegen" / "seeds"
+SEED = SEEDS / "beijing-dongcheng-medical-insurance-center-2023-unit-budget.txt"
+LONG_SEED = SEEDS / "beijing-chaoyang-medical-security-bureau-2023-department-budget.txt"
+SUMMARY_TABLE = "预算03表"  # 支出总表: the table the facts are read from (two pages long in LONG_SEED)
 
 
 def _table(blocks: list[dict], prefix: str) -> dict:
@@ -37,23 +38,28 @@ def _table(blocks: list[dict], prefix: str) -> dict:
     return tables[0]
 
 
-def _pages(gold: list[dict], prefix: str) -> list[int]:
+def _pages(gold: list[dict], prefix: str, seed: Path = SEED) -> list[int]:
     """Pages of the table titled `prefix` in the undamaged seed (by position: a damaged title may be blank)."""
-    titles = [squash(b["table"]["title"]) for b in parse_seed(SEED) if b["type"] == "table"]
+    titles = [squash(b["table"]["title"]) for b in parse_seed(seed) if b["type"] == "table"]
     position = next(i for i, t in enumerate(titles) if t.startswith(prefix))
     assert len(gold) == len(titles)
     return gold[position]["pages"]
 
 
-def _render(path: Path, damage=None) -> list[dict]:
-    blocks = parse_seed(SEED)
+def _render(path: Path, damage=None, seed: Path = SEED) -> list[dict]:
+    blocks = parse_seed(seed)
     if damage:
         damage(blocks)
     return render(blocks, path, path.stem)
 
 
 def _blank_title(blocks: list[dict]) -> None:
-    _table(blocks, SUMMARY_TABLE)["title"] = ""
+    """The 支出总表's title and the heading printed above it ("3.2023 年部门（单位）支出预算总表") blanked."""
+    table = _table(blocks, SUMMARY_TABLE)
+    position = next(i for i, b in enumerate(blocks) if b.get("table") is table)
+    assert blocks[position - 1]["type"] == "text" and "支出预算总表" in blocks[position - 1]["text"]
+    del blocks[position - 1]
+    table["title"] = ""
 
 
 def _garble_codes(blocks: list[dict]) -> None:
@@ -77,16 +83,15 @@ def build(tmp_path_factory) -> dict:
     pages["blank-title"] = _pages(gold, SUMMARY_TABLE)[0]
     gold = _render(raw / "garbled-codes.pdf", _garble_codes)
     pages["garbled-codes"] = _pages(gold, SUMMARY_TABLE)[0]
-    gold = _render(raw / "page-removed.pdf")
-    deleted = _pages(gold, DELETED_TABLE)
-    assert len(deleted) == 1 and not any(
-        deleted[0] in t["pages"] for t in gold if not squash(t["title"]).startswith(DELETED_TABLE))
+    render(parse_seed(LONG_SEED), raw / "original-long.pdf", "original-long")
+    gold = _render(raw / "page-removed.pdf", seed=LONG_SEED)
+    continued = _pages(gold, SUMMARY_TABLE, LONG_SEED)
+    assert len(continued) == 2, continued  # the 支出总表 runs over two pages: its second page goes
     pdf = pdfium.PdfDocument(raw / "page-removed.pdf")
-    pdf.del_page(deleted[0] - 1)
+    pdf.del_page(continued[1] - 1)
     pdf.save(raw / "page-removed.tmp")
     pdf.close()
     (raw / "page-removed.tmp").replace(raw / "page-removed.pdf")
-    pages["page-removed"] = deleted[0]
     for year, name in enumerate(["blank-title", "garbled-codes", "page-removed"], start=2041):
         (raw / f"{name}.pdf.meta.yaml").write_text(yaml.safe_dump({"fiscal_year": year}))
     wh = tmp_path_factory.mktemp("wh") / "budget.duckdb"
@@ -105,14 +110,11 @@ def test_undamaged_sample_is_complete(build):
     assert build["verdicts"]["original"] == ("complete", [])
 
 
-def test_blanked_title_names_the_table_not_read(build):
-    # the extractor still reads the table (from the heading above it), so its figures reach the facts;
-    # the table number the document prints for it is gone, and the verdict says which and where
+def test_blanked_title_names_the_page_left_other(build):
     completeness, reasons = build["verdicts"]["blank-title"]
     assert completeness == "incomplete"
     page = build["pages"]["blank-title"]
-    assert any(f"no {SUMMARY_TABLE} between" in r and f"(p{page - 1})" in r and f"(p{page + 1})" in r
-               for r in reasons), reasons
+    assert any(r.startswith(f"p{page} ") and "'other'" in r and "no title" in r for r in reasons), reasons
 
 
 def test_garbled_codes_leave_the_facts_short_of_the_stated_total(build):
@@ -126,15 +128,20 @@ def test_garbled_codes_leave_the_facts_short_of_the_stated_total(build):
     assert actual < stated
 
 
-def test_removed_page_names_the_missing_table(build):
+def test_removed_page_leaves_the_facts_short(build):
+    assert build["verdicts"]["original-long"] == ("complete", [])
     completeness, reasons = build["verdicts"]["page-removed"]
     assert completeness == "incomplete"
-    assert any(DELETED_TABLE in r and "missing" in r for r in reasons), reasons
+    # the lines on the deleted page are missing from the facts; the reason names the page of the total
+    short = [r for r in reasons if re.match(r"^p[0-9]+ ", r) and "Σ fact_expenditure" in r]
+    assert short, reasons
+    actual, stated = (float(x.replace(",", "")) for x in re.findall(r"([0-9,]+\.[0-9]{2})", short[0])[:2])
+    assert actual < stated
 
 
 def test_build_summary_counts_and_lists_incomplete(build):
     out = build["stdout"]
-    assert "complete: 1  incomplete: 3" in out, out
+    assert "complete: 2  incomplete: 3" in out, out
     for name in ("blank-title", "garbled-codes", "page-removed"):
         first = build["verdicts"][name][1][0]
         assert f"incomplete: {name}.pdf: {first}" in out, out

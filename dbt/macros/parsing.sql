@@ -42,9 +42,3 @@ nullif(trim(regexp_replace(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*
     select * from {{ ref('int_table_parts') }}
     where table_kind = '{{ kind }}' and is_read_by_facts
 {%- endmacro %}
-
-{# A printed table number as printed: series 预算 / 公开 zero-padded ("预算03表", "公开05表"), series 表 not ("表5"). #}
-{% macro table_number_label(series, number) -%}
-({{ series }} || case when {{ series }} = '表' then cast({{ number }} as varchar)
-                     else lpad(cast({{ number }} as varchar), 2, '0') || '表' end)
-{%- endmacro %}

@@ -2,8 +2,6 @@
 -- tell (one row per document). A budget document (department or unit, current) is incomplete when:
 --   * its subject unit is unknown (no 预算单位 name or unit code found) or its name is not a name;
 --   * no expenditure line reached fact_expenditure, or it states no total expenditure to compare with;
---   * the tables are numbered (预算01表 …, 公开01表 …, 表1 …) and a number in the series is missing (a page
---     lost or a title not read);
 --   * a table with figures on it is left `other` (its kind not understood). The one rule that says an
 --     `other` table is not financial: none of its cells is printed as money (digits with a decimal point
 --     or thousands separators), e.g. a list of the units a document covers ("序号 1, 2").
@@ -45,41 +43,6 @@ money_cells as (
     group by c.document_id, c.table_index
 ),
 
--- Printed table numbers: "预算03表" → (预算, 3), "公开05表" → (公开, 5), "表5" → (表, 5).
-numbered as (
-    select distinct document_id, series, number, page from (
-        select document_id, page,
-            case when {{ regex_like('trim(title)', "'^(预算|公开)[0-9]{1,2}表'") }}
-                 then {{ regex_extract('trim(title)', "'^(预算|公开)'", 1) }} else '表' end as series,
-            cast(case when {{ regex_like('trim(title)', "'^(预算|公开)[0-9]{1,2}表'") }}
-                      then {{ regex_extract('trim(title)', "'^(预算|公开)([0-9]{1,2})表'", 2) }}
-                      else {{ regex_extract('trim(title)', "'^表([0-9]{1,2})'", 1) }} end as integer) as number
-        from tables
-        where {{ regex_like('trim(title)', "'^(预算|公开)[0-9]{1,2}表|^表[0-9]{1,2}([^0-9]|$)'") }}
-    ) as parsed
-),
-
-numbers as (
-    select document_id, series, number, min(page) as page from numbered group by document_id, series, number
-),
-
-gaps as (
-    select document_id, series, number, page,
-        lag(number) over (partition by document_id, series order by number) as previous_number,
-        lag(page) over (partition by document_id, series order by number) as previous_page
-    from numbers
-),
-
-gap_labels as (
-    select *,
-        {{ table_number_label('series', 'previous_number') }} as previous_label,
-        {{ table_number_label('series', 'number') }} as label,
-        {{ table_number_label('series', 'previous_number + 1') }}
-            || case when number - previous_number > 2 then ' – ' || {{ table_number_label('series', 'number - 1') }} else '' end
-            as missing
-    from gaps
-),
-
 reasons as (
     select document_id, 1 as reason_order,
         'subject unit unknown: no 预算单位 name or unit code was found in the text (metadata evidence: '
@@ -105,12 +68,6 @@ reasons as (
     from docs d
     where not exists (select 1 from stated s where s.document_id = d.document_id)
       and exists (select 1 from tables t where t.document_id = d.document_id)
-    union all
-    select document_id, 6,
-        'tables missing: the document numbers its tables but prints no ' || missing
-            || ' between ' || previous_label || ' (p' || cast(previous_page as varchar) || ') and ' || label
-            || ' (p' || cast(page as varchar) || '): a page lost or a title not read'
-    from gap_labels where number - previous_number > 1
     union all
     select t.document_id, 10 + t.table_index,
         'p' || cast(t.page as varchar) || ' table ' || cast(t.table_index as varchar)
