@@ -70,6 +70,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"checks passed: {s['checks_passed']}  checks failed: {s['checks_failed']}")
     for ev in check_failures:
         print(f"  failed check: {ev.asset_key.to_user_string()} / {ev.check_name}")
+    from expectations.completeness import summary_lines
+
+    print("\n".join(summary_lines(_verdicts(paths.warehouse))))
     return 0
 
 
@@ -97,9 +100,26 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"no documents in {paths.events_db}")
         return 0
     checks = _failed_checks(paths.warehouse)
+    verdicts = {v.document_id: v for v in _verdicts(paths.warehouse)}
     for doc, name, status in rows:
-        print(f"{doc[:12]}  {status:<40}  {checks.get(doc, ''):<36}  {name}")
+        v = verdicts.get(doc)
+        print(f"{doc[:12]}  {status:<40}  {checks.get(doc, ''):<36}  {v.completeness if v else '':<14}  {name}")
+        if v and v.completeness != "complete":
+            for reason in v.reasons:
+                print(f"{'':14}- {reason}")
     return 0
+
+
+def _verdicts(warehouse: Path) -> list:
+    """Each document's completeness verdict from the published warehouse (none before the first build)."""
+    if not warehouse.exists():
+        return []
+    import duckdb
+
+    from expectations.completeness import verdicts
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return verdicts(con)
 
 
 def _failed_checks(warehouse: Path) -> dict[str, str]:

@@ -16,12 +16,17 @@ import pandas as pd
 
 from .identities import IDENTITIES, Identity
 
-DECIMALS = 2  # budget tables publish amounts with two decimals in both 元 and 万元
-
 CHECK_RESULTS_COLUMNS = [
     "checked_at", "document_id", "identity", "severity", "status", "table_kind", "table_index", "page",
     "subject_code", "item", "expected_yuan", "actual_yuan", "difference_yuan", "tolerance_yuan", "note",
 ]
+
+
+def tolerance(n_terms: pd.Series, unit_yuan: pd.Series) -> pd.Series:
+    """The rounding an identity over n printed terms allows, in yuan: (n + 1) × half the coarsest unit of
+    the last printed place among the figures compared (identities.printed_unit). No unit means no non-zero
+    figure was printed: the sides must then agree exactly."""
+    return ((n_terms.astype(float) + 1) * 0.5 * unit_yuan.astype(float).fillna(0.0)).round(6)
 
 
 def identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pd.DataFrame:
@@ -32,7 +37,7 @@ def identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pd.Dat
         df[col] = df[col].astype(float).fillna(0.0)
     df["difference"] = (df["actual"] - df["expected"]).round(2)
     df["abs_difference"] = df["difference"].abs()
-    df["tolerance"] = (df["n_terms"] + 1) * 0.5 * 10 ** (-DECIMALS) * df["multiplier"].fillna(1).astype(float)
+    df["tolerance"] = tolerance(df["n_terms"], df["unit_yuan"])
     df["row_id"] = range(len(df))
     return df
 

@@ -14,6 +14,7 @@ from dagster import (
     multi_asset_check,
 )
 
+from expectations.completeness import add_identity_failures
 from expectations.identities import IDENTITIES
 from expectations.suites import data_docs_index, run_all, write_check_results
 
@@ -28,16 +29,19 @@ MART_KEYS = {i.asset for i in IDENTITIES}
     owners=["team:data-engineering"],
     deps=[AssetKey(k) for k in sorted(MART_KEYS)],
     description="Runs every Great Expectations identity suite on the built marts and stores one row per "
-    "evaluated place in the warehouse table `check_results` (pass / pass_within_tolerance / fail).",
+    "evaluated place in the warehouse table `check_results` (pass / pass_within_tolerance / fail); documents "
+    "with a failed error-severity identity become `incomplete` in dim_document (expectations/completeness.py).",
 )
 def check_results(context: AssetExecutionContext, warehouse: WarehouseResource) -> None:
     with warehouse.store.lock():
         results = run_all(warehouse.paths.build_db, warehouse.paths.gx_dir)
         write_check_results(warehouse.paths.build_db, results)
+        made_incomplete = add_identity_failures(warehouse.paths.build_db)
     counts = results.groupby("status").size().to_dict() if len(results) else {}
     context.add_output_metadata(
         {
             "rows": len(results),
+            "documents_incomplete_by_identities": made_incomplete,
             **{f"status_{k}": int(v) for k, v in counts.items()},
             "data_docs": MetadataValue.url(data_docs_index(warehouse.paths.gx_dir).as_uri()),
         }

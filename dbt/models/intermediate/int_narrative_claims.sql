@@ -10,6 +10,7 @@ select
     {{ json_text('c.claim', 'label') }} as claim_label,
     cast({{ parse_amount(json_text('c.claim', 'amount_text')) }}
          * cast({{ json_text('c.claim', 'multiplier') }} as integer) as decimal(20, 2)) as amount_yuan,
+    {{ json_text('c.claim', 'amount_text') }} as amount_text,
     {{ cast_or_null(json_text('c.claim', 'percent'), 'decimal(6, 2)') }} as percent,
     cast({{ json_text('c.claim', 'multiplier') }} as integer) as multiplier,
     cast({{ json_text('c.claim', 'page') }} as integer) as page,
