@@ -179,8 +179,18 @@ def test_every_table_understood(doc):
     assert [(t["page"], t["title"]) for t in tables if t["table_kind"] == "other"] == []
 
 
+@pytest.mark.parametrize("doc", sorted(BUDGETS))
+def test_budget_is_complete(real_wh, doc):
+    row = real_wh.execute("select completeness, completeness_reasons from dim_document where file_name = ?",
+                          [BUDGETS[doc]]).fetchone()
+    assert row == ("complete", [])
+
+
 def test_final_accounts_year_and_kind(real_wh):
-    """The cover prints its year apart from its words ("…社会工作部 2024 年度" / "部门决算")."""
-    row = real_wh.execute("select fiscal_year, doc_kind from dim_document where file_name = ?",
-                          [FINAL_ACCOUNTS]).fetchone()
-    assert row == (2024, "department")
+    """The cover prints its year apart from its words ("…社会工作部 2024 年度" / "部门决算").  Its 收入决算表 and
+    支出决算表 are not read yet (final accounts: issue #18), and the document says so."""
+    year, kind, completeness, reasons = real_wh.execute(
+        "select fiscal_year, doc_kind, completeness, completeness_reasons from dim_document where file_name = ?",
+        [FINAL_ACCOUNTS]).fetchone()
+    assert (year, kind, completeness) == (2024, "department", "incomplete")
+    assert any("收入决算表" in r for r in reasons) and any("支出决算表" in r for r in reasons)
