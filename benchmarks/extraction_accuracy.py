@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.cellmatch import Counts, align_tables, compare_table, load_gold, table_kind  # noqa: E402
-from dagster_project.extraction.pdf_tables import ExtractionError, extract_pdf  # noqa: E402
+from dagster_project.extraction.pdf import ExtractionError, extract_pdf  # noqa: E402
 
 
 def _pct(x: float | None) -> str:

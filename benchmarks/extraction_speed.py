@@ -31,7 +31,7 @@ PageRows = dict[int, list[Row]]
 
 
 def ours(path: Path) -> tuple[int, PageRows, list[dict]]:
-    from dagster_project.extraction.pdf_tables import extract_pdf
+    from dagster_project.extraction.pdf import extract_pdf
 
     doc = extract_pdf(path)
     by_page: PageRows = {}
@@ -69,7 +69,7 @@ def camelot_lattice(path: Path) -> tuple[int, PageRows, list[dict]]:
 
 
 EXTRACTORS: dict[str, Callable[[Path], tuple[int, PageRows, list[dict]]]] = {
-    "ours (pdf_tables.extract_pdf)": ours,
+    "ours (extraction.pdf.extract_pdf)": ours,
     "pdfplumber extract_tables()": plumber_default,
     "camelot lattice (pdfium)": camelot_lattice,
 }

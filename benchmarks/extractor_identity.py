@@ -19,7 +19,11 @@ from pathlib import Path
 DUMP = r"""
 import json, sys, time
 from pathlib import Path
-from dagster_project.extraction import pdf_tables
+try:
+    from dagster_project.extraction import pdf as pdf_tables
+    from dagster_project.extraction.pdf import pdfium_objects
+except ImportError:  # a checkout from before extraction/pdf/
+    from dagster_project.extraction import pdf_tables, pdfium_objects
 out = {}
 count_pages = sys.argv[2] in ("count-pages", "reasons")
 reasons = sys.argv[2] == "reasons"
@@ -33,13 +37,11 @@ for p in sys.argv[3:]:
     res["_seconds"] = time.perf_counter() - start
     if count_pages:
         try:
-            from dagster_project.extraction.pdfium_objects import pages_pdfium_reads
-            res["_path"] = "pdfium {}/{} pages".format(*pages_pdfium_reads(p))
+            res["_path"] = "pdfium {}/{} pages".format(*pdfium_objects.pages_pdfium_reads(p))
             if reasons:
                 import collections, pdfplumber
-                from dagster_project.extraction.pdfium_objects import PdfiumReader
                 with pdfplumber.open(p) as pdf:
-                    reader = PdfiumReader(pdf, p)
+                    reader = pdfium_objects.PdfiumReader(pdf, p)
                     for page in pdf.pages:
                         reader.fill(page)
                         page.close()

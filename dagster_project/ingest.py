@@ -124,7 +124,7 @@ def pdf_page_count(path: Path) -> int | None:
 
 def extract_any(path: Path, fmt: str):
     if fmt == "pdf":
-        from .extraction.pdf_tables import extract_pdf
+        from .extraction.pdf import extract_pdf
 
         pages = pdf_page_count(path)
         if pages and pages > MAX_PAGES:

@@ -10,18 +10,18 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from dagster_project.extraction.pdf_tables import (
+from dagster_project.extraction.pdf import (
     CorruptPDFError,
     EmptyFileError,
     EncryptedPDFError,
     ExtractedDocument,
     ExtractionError,
     NoTextLayerError,
-    _extract,
     extract_pdf,
     split_header,
 )
-from dagster_project.extraction.pdfium_objects import PdfiumReader, pages_pdfium_reads
+from dagster_project.extraction.pdf.pdfium_objects import PdfiumReader, pages_pdfium_reads
+from dagster_project.extraction.pdf.reader import _extract
 from dagster_project.extraction.text_normalize import fix_radicals, join_wrapped, normalize_cell
 
 ROOT = Path(__file__).resolve().parents[1]

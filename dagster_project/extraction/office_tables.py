@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .pdf_tables import split_header
+from .pdf import split_header
 from .text_normalize import squash
 
 MAX_UNCOMPRESSED_MB = 200

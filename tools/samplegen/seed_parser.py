@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dagster_project.extraction.pdf_tables import split_header
+from dagster_project.extraction.pdf import split_header
 
 TAG_RE = re.compile(r"</?b>")
 BOOKMARK_RE = re.compile(r"\[bookmark: [^\]]*\]")
