@@ -34,3 +34,17 @@ def test_a_held_lock_makes_a_second_writer_fail_clearly(tmp_path):
         with pytest.raises(StoreBusyError, match="locked by another budgetwh process"):
             store.append([ev("a", 1)])
     assert store.append([ev("a", 1)]) == 1
+
+
+def test_a_budget_never_supersedes_final_accounts(tmp_path):
+    """Supersession keys include the statement: the same office and year publishes a 预算 and a 决算; only a
+    newer document of the same statement supersedes an older one."""
+    from dagster_project.events.commands import supersede_events
+
+    store = EventStore(tmp_path / "events.duckdb")
+    key = {"region_code": "310107", "subject_code": "X", "fiscal_year": 2024, "doc_kind": "department"}
+    for doc, statement in (("final", "final_accounts"), ("budget-old", "budget"), ("budget-new", "budget")):
+        store.append([Event("DocumentRegistered", doc, {"file_name": f"{doc}.pdf", **key, "statement": statement}, "t"),
+                      Event("TablesExtracted", doc, {"tables": []}, "t")])
+    superseded = {e.document_id: e.payload["superseded_by"] for e in supersede_events(store)}
+    assert superseded == {"budget-old": "budget-new"}

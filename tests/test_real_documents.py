@@ -179,6 +179,17 @@ def test_every_table_understood(doc):
     assert [(t["page"], t["title"]) for t in tables if t["table_kind"] == "other"] == []
 
 
+@pytest.mark.parametrize("name", [*BUDGETS.values(), FINAL_ACCOUNTS])
+def test_statement(name):
+    """预算 (what was planned) or 决算 (what was spent), as the file name a person gave it says."""
+    from dagster_project.extraction.metadata import infer_metadata
+    from dagster_project.ingest import extract_any, interpret_document
+
+    doc = extract_any(REAL / name, "pdf")
+    meta = infer_metadata(name, doc.pages_text, interpret_document(doc.tables, doc.pages_text))
+    assert meta["statement"] == ("final_accounts" if "final-accounts" in name else "budget")
+
+
 @pytest.mark.parametrize("doc", sorted(BUDGETS))
 def test_budget_is_complete(real_wh, doc):
     row = real_wh.execute("select completeness, completeness_reasons from dim_document where file_name = ?",
@@ -186,11 +197,15 @@ def test_budget_is_complete(real_wh, doc):
     assert row == ("complete", [])
 
 
-def test_final_accounts_year_and_kind(real_wh):
-    """The cover prints its year apart from its words ("…社会工作部 2024 年度" / "部门决算").  Its 收入决算表 and
-    支出决算表 are not read yet (final accounts: issue #18), and the document says so."""
-    year, kind, completeness, reasons = real_wh.execute(
-        "select fiscal_year, doc_kind, completeness, completeness_reasons from dim_document where file_name = ?",
+def test_final_accounts_year_kind_and_total(real_wh):
+    """The cover prints its year apart from its words ("…社会工作部 2024 年度" / "部门决算"); Σ facts equals the
+    本年支出合计 its 收入支出决算总表 prints."""
+    year, kind, completeness = real_wh.execute(
+        "select fiscal_year, doc_kind, completeness from dim_document where file_name = ?",
         [FINAL_ACCOUNTS]).fetchone()
-    assert (year, kind, completeness) == (2024, "department", "incomplete")
-    assert any("收入决算表" in r for r in reasons) and any("支出决算表" in r for r in reasons)
+    assert (year, kind, completeness) == (2024, "department", "complete")
+    text = "\n".join(page_texts(REAL / FINAL_ACCOUNTS))
+    spent = yuan(re.search(r"本年支出合计\s+([\d,]+\.\d+)", text).group(1), Decimal(10000))
+    facts = real_wh.execute("select sum(amount_yuan) from fact_expenditure f join dim_document d using (document_id) "
+                            "where d.file_name = ?", [FINAL_ACCOUNTS]).fetchone()[0]
+    assert facts == spent

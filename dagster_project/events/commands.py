@@ -73,7 +73,9 @@ def resolve_document_id(store: EventStore, prefix: str) -> str:
 
 
 def supersede_events(store: EventStore) -> list[Event]:
-    """DocumentSuperseded for every older document of the same (region, subject, year, kind) as a newer one."""
+    """DocumentSuperseded for every older document of the same (region, subject, year, kind, statement) as a
+    newer one: a budget never supersedes final accounts (registrations from before `statement` count as
+    budgets)."""
     # The key uses the registration's inferred metadata, overridden by the newest MetadataAsserted value
     # (a sidecar or `budgetwh` assertion), the same rule int_documents applies.
     asserted = ",\n".join(
@@ -82,7 +84,7 @@ def supersede_events(store: EventStore) -> list[Event]:
                          and json_extract_string(payload, '$.fields.{f}') is not null),
              first(json_extract_string(payload, '$.{f}') order by recorded_at desc, event_id)
                  filter (where event_type = 'DocumentRegistered')) as {f}"""
-        for f in ("region_code", "subject_code", "fiscal_year", "doc_kind")
+        for f in ("region_code", "subject_code", "fiscal_year", "doc_kind", "statement")
     )
     rows = store.query(
         f"""with reg as (
@@ -97,17 +99,19 @@ def supersede_events(store: EventStore) -> list[Event]:
                   and subject_code is not null and fiscal_year is not null),
            ranked as (select *, first_value(document_id) over w as newest,
                              row_number() over w as rn
-                      from ok window w as (partition by region_code, subject_code, fiscal_year, doc_kind
+                      from ok window w as (partition by region_code, subject_code, fiscal_year, doc_kind,
+                                                        coalesce(statement, 'budget')
                                            order by recorded_at desc, document_id))
-           select document_id, newest, region_code, subject_code, fiscal_year, doc_kind
+           select document_id, newest, region_code, subject_code, fiscal_year, doc_kind,
+                  coalesce(statement, 'budget')
            from ranked where rn > 1"""
     )
     return [
         Event("DocumentSuperseded", doc,
               {"superseded_by": newest, "key": {"region_code": region, "subject_code": subject,
-                                                 "fiscal_year": year, "doc_kind": kind}},
+                                                 "fiscal_year": year, "doc_kind": kind, "statement": statement}},
               COMMAND_VERSION)
-        for doc, newest, region, subject, year, kind in rows
+        for doc, newest, region, subject, year, kind, statement in rows
     ]
 
 

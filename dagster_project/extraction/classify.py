@@ -26,9 +26,12 @@ KIND_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("gov_fund_expenditure", ("政府基金",)),
     ("soe_capital_expenditure", ("国有资本经营",)),
     ("fiscal_income_expenditure_summary", ("财政拨款收支",)),
+    ("fiscal_income_expenditure_summary", ("财政拨款收入支出", "总表")),  # 决算: 财政拨款收入支出决算总表
     ("income_expenditure_summary", ("收支", "总表")),
+    ("income_expenditure_summary", ("收入支出", "总表")),  # 决算: 收入支出决算总表
     ("income_summary", ("收入", "总表")),
     ("income_summary", ("收入预算表",)),
+    ("income_summary", ("收入决算表",)),
     ("special_program_expenditure", ("专项业务经费",)),
     ("carryover_expenditure", ("结转资金",)),
     ("project_expenditure", ("项目支出",)),
@@ -39,6 +42,7 @@ KIND_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("fiscal_expenditure", ("财政拨款支出",)),
     ("expenditure_summary", ("支出", "总表")),
     ("expenditure_summary", ("支出预算表",)),
+    ("expenditure_summary", ("支出决算表",)),
     ("fixed_assets", ("固定资产",)),
 ]
 
@@ -85,6 +89,8 @@ LABELS: dict[str, str] = {
     "政府经济科目编码": "econ_gov_code",
     "政府经济科目名称": "econ_gov_name",
     "合计": "total",
+    "本年收入合计": "total",  # 决算: 收入决算表 / 支出决算表 by function class
+    "本年支出合计": "total",
     "基本支出": "basic",
     "项目支出": "project",
     "项目支出总数": "project",
@@ -294,7 +300,7 @@ def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
 
 
 def _two_sided_name(joined: str, leaf: str, earlier: list[str]) -> str:
-    if "预算数" in leaf or "金额" in leaf or leaf.isdigit() or leaf == "合计":
+    if "预算数" in leaf or "决算数" in leaf or "金额" in leaf or leaf.isdigit() or leaf == "合计":
         items = [n for n in earlier if n.endswith("_item")]
         return (items[-1][: -len("_item")] if items else "col") + "_amount"
     if leaf == "序号":

@@ -97,6 +97,21 @@ def infer_doc_kind(pages_text: list[str], units: list[dict[str, Any]], has_table
     return ("department", f"{n} units listed") if n > 1 else ("unit", "one unit listed")
 
 
+def infer_statement(pages_text: list[str], tables: list[dict[str, Any]]) -> tuple[str, str]:
+    """'final_accounts' (决算: what was spent) or 'budget' (预算: what was planned): from the words the title
+    says first, else from the tables' titles (a 决算 document's tables are 收入支出决算总表, 支出决算表 …)."""
+    head = squash("\n".join(pages_text[:2]))[:400]
+    said = [(head.find(w), w) for w in ("单位预算", "部门预算", "单位决算", "部门决算") if w in head]
+    if said:
+        words = min(said)[1]
+        return ("final_accounts" if words.endswith("决算") else "budget"), f"title says {words}"
+    titled = [squash(t.get("title", "")) for t in tables if t.get("title")]
+    final = sum("决算" in t for t in titled)
+    if final > len(titled) / 2:
+        return "final_accounts", f"{final} of {len(titled)} table titles say 决算"
+    return "budget", "title and tables say 预算 (or neither says 决算)"
+
+
 def collect_units(tables: list[dict[str, Any]]) -> dict[str, str]:
     """Unit codes and names printed in the tables: '201002-名称' cells, code/name column pairs, unit headings."""
     found: dict[str, str] = {}
@@ -176,6 +191,7 @@ def infer_metadata(file_name: str, pages_text: list[str], tables: list[dict[str,
         units.append({"unit_code": dept_code, "unit_name": dept_name, "is_department": True})
     units += [{"unit_code": c, "unit_name": codes[c], "is_department": False} for c in unit_codes]
     kind, evidence["doc_kind"] = infer_doc_kind(pages_text, units, bool(tables), bool(context_name))
+    statement, evidence["statement"] = infer_statement(pages_text, tables)
 
     subject_code, subject_name = dept_code, dept_name
     if kind == "unit":
@@ -204,6 +220,7 @@ def infer_metadata(file_name: str, pages_text: list[str], tables: list[dict[str,
                 break
     return {
         "doc_kind": kind,
+        "statement": statement,
         "fiscal_year": year,
         **(region or {"region_code": None, "region_name": None, "province": None, "city": None, "district": None}),
         "department_code": dept_code,
