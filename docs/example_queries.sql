@@ -13,7 +13,7 @@ select m.fiscal_year, d.doc_kind, m.unit_key, u.unit_name,
 from mart_unit_budget m
 join dim_document d using (document_id)
 join dim_unit u using (unit_key)
-where m.unit_key = '110101-201002'
+where m.unit_key = '110101-201002' and m.statement = 'budget'
 order by m.fiscal_year;
 
 -- name: commissioned_services_30227
@@ -32,6 +32,6 @@ select fiscal_year, count(*) as documents,
        round(quantile_cont(100 * project_yuan / total_yuan, 0.1), 2) as p10_project_pct,
        round(quantile_cont(100 * project_yuan / total_yuan, 0.9), 2) as p90_project_pct
 from mart_unit_budget
-where is_document_subject
+where is_document_subject and statement = 'budget'
 group by fiscal_year
 order by fiscal_year;

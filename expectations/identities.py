@@ -94,17 +94,17 @@ INCOME_EQUALS_EXPENDITURE = f"""
 with w as ({_wide(["income_item", "income_amount", "expense_item", "expense_amount", "purpose_item", "purpose_amount"],
                   ["income_expenditure_summary", "fiscal_income_expenditure_summary"])})
 select document_id, table_index, any_value(table_kind) as table_kind,
-    min(page) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计')) as page,
+    min(page) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计', '总计')) as page,
     any_value(subject_code) as subject_code, '收入总计 = 支出总计' as item,
-    coalesce(max(income_amount) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计')), 0)
+    coalesce(max(income_amount) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计', '总计')), 0)
         as expected,
     coalesce(max(coalesce(expense_amount, purpose_amount)) filter (
         where replace(coalesce(expense_item_text, '') || coalesce(purpose_item_text, ''), ' ', '')
-              in ('支出总计', '支出合计')), 0) as actual,
+              in ('支出总计', '支出合计', '总计')), 0) as actual,
     1 as n_terms, max(unit_yuan) as unit_yuan
 from w
 group by document_id, table_index
-having count(*) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计')) > 0
+having count(*) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计', '总计')) > 0
 """
 
 # Jiangsu's 支出预算总表 adds 单位预留机动经费 (reserve) and 结转下年资金 (carry_forward) to the total.
@@ -256,7 +256,7 @@ l as (select *, {_label("income_item")} as label from w),
 income as (
     select document_id, min(page) as page, max(unit_yuan) as unit_yuan,
         coalesce(max(income_amount) filter (where label in ('本年收入合计', '当年收入小计', '本年收入小计')),
-                 max(income_amount) filter (where label in ('收入总计', '收入合计'))) as current_income,
+                 max(income_amount) filter (where label in ('收入总计', '收入合计', '总计'))) as current_income,
         max(income_amount) filter (where label like '财政拨款%') as fiscal,
         max(income_amount) filter (where label like '一般公共预算%') as gpb
     from l group by document_id
@@ -281,24 +281,26 @@ where l.n > 0
 """
 
 # 收入总计 = 本年收入合计 + 上年结转结余 (and the other top-level items printed between them).
+# 决算 adds 使用非财政拨款结余 on the income side and 结余分配 on the expenditure side
 CARRY_IN = ("(label like '上年结转%' or label like '年初%结转%' "
-            "or label in ('用事业基金弥补收支差额', '上年实户资金余额'))")
-CARRY_OUT = "(label like '年终结转%' or label like '年末%结转%' or label in ('结转下年', '未安排支出的实户资金'))"
+            "or label in ('用事业基金弥补收支差额', '上年实户资金余额', '使用非财政拨款结余'))")
+CARRY_OUT = ("(label like '年终结转%' or label like '年末%结转%' "
+             "or label in ('结转下年', '未安排支出的实户资金', '结余分配'))")
 INCOME_TOTAL_PARTS = f"""
 with w as ({_wide(["income_item", "income_amount"], SUMMARY_KINDS)}),
 l as (select *, {_label("income_item")} as label,
              starts_with(replace(coalesce(income_item_text, ''), ' ', ''), '（')
              or starts_with(replace(coalesce(income_item_text, ''), ' ', ''), '(') as is_child from w)
 select document_id, table_index, any_value(table_kind) as table_kind,
-    min(page) filter (where label in ('收入总计', '收入合计')) as page, any_value(subject_code) as subject_code,
+    min(page) filter (where label in ('收入总计', '收入合计', '总计')) as page, any_value(subject_code) as subject_code,
     '收入总计 = 本年收入合计 + 上年结转结余' as item,
-    max(income_amount) filter (where label in ('收入总计', '收入合计')) as expected,
+    max(income_amount) filter (where label in ('收入总计', '收入合计', '总计')) as expected,
     coalesce(max(income_amount) filter (where label in ('本年收入合计', '本年收入')), 0)
       + coalesce(sum(income_amount) filter (where not is_child and {CARRY_IN}), 0) as actual,
     1 + count(income_amount) filter (where not is_child and {CARRY_IN}) as n_terms,
     max(unit_yuan) as unit_yuan
 from l group by document_id, table_index
-having count(*) filter (where label in ('收入总计', '收入合计')) > 0
+having count(*) filter (where label in ('收入总计', '收入合计', '总计')) > 0
    and count(*) filter (where label in ('本年收入合计', '本年收入')) > 0
 """
 
@@ -306,15 +308,15 @@ EXPENDITURE_TOTAL_PARTS = f"""
 with w as ({_wide(["expense_item", "expense_amount"], SUMMARY_KINDS)}),
 l as (select *, {_label("expense_item")} as label from w)
 select document_id, table_index, any_value(table_kind) as table_kind,
-    min(page) filter (where label in ('支出总计', '支出合计')) as page, any_value(subject_code) as subject_code,
+    min(page) filter (where label in ('支出总计', '支出合计', '总计')) as page, any_value(subject_code) as subject_code,
     '支出总计 = 本年支出合计 + 年终结转结余' as item,
-    max(expense_amount) filter (where label in ('支出总计', '支出合计')) as expected,
+    max(expense_amount) filter (where label in ('支出总计', '支出合计', '总计')) as expected,
     coalesce(max(expense_amount) filter (where label in ('本年支出合计', '本年支出')), 0)
       + coalesce(sum(expense_amount) filter (where {CARRY_OUT}), 0) as actual,
     1 + count(expense_amount) filter (where {CARRY_OUT}) as n_terms,
     max(unit_yuan) as unit_yuan
 from l group by document_id, table_index
-having count(*) filter (where label in ('支出总计', '支出合计')) > 0
+having count(*) filter (where label in ('支出总计', '支出合计', '总计')) > 0
    and count(*) filter (where label in ('本年支出合计', '本年支出')) > 0
 """
 
@@ -455,7 +457,7 @@ select u.document_id, null::int as table_index, 'cross_document' as table_kind, 
 from mart_unit_budget u
 join dim_document ud on ud.document_id = u.document_id and ud.doc_kind = 'unit'
 join mart_unit_budget d on d.unit_key = u.unit_key and d.fiscal_year = u.fiscal_year
-    and d.document_id <> u.document_id
+    and d.statement = u.statement and d.document_id <> u.document_id
 join dim_document dd on dd.document_id = d.document_id and dd.doc_kind = 'department'
 left join ({DOCUMENT_TOTAL_UNITS}) uu on uu.document_id = u.document_id
 left join ({DOCUMENT_TOTAL_UNITS}) du on du.document_id = d.document_id

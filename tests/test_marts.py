@@ -219,7 +219,8 @@ def test_share_example_summarises_each_documents_shares(wh):
     sql = dict(example_queries(ROOT / "docs" / "example_queries.sql"))["basic_vs_project_shares"]
     by_year: dict[int, list[tuple[float, float]]] = {}
     for year, total, basic, project in rows(
-            wh, "select fiscal_year, total_yuan, basic_yuan, project_yuan from mart_unit_budget where is_document_subject"):
+            wh, "select fiscal_year, total_yuan, basic_yuan, project_yuan from mart_unit_budget "
+                "where is_document_subject and statement = 'budget'"):
         by_year.setdefault(year, []).append((float(100 * basic / total), float(100 * project / total)))
 
     def percentile(values: list[float], q: float) -> float:

@@ -2,6 +2,7 @@ select
     d.document_id,
     d.file_name,
     coalesce(d.doc_kind, 'unknown') as doc_kind,
+    d.statement,
     d.region_code,
     d.region_name,
     d.fiscal_year,

@@ -16,6 +16,7 @@ select
     t.document_id,
     coalesce(d.region_code || '-' || t.unit_code, 'unknown') as unit_key,
     coalesce(d.fiscal_year, -1) as fiscal_year,
+    d.statement,
     t.function_code,
     coalesce(t.econ_dept_code, 'unspecified') as econ_dept_code,
     coalesce(t.econ_gov_code, 'unspecified') as econ_gov_code,

@@ -26,6 +26,7 @@ units as (
         p.*,
         d.region_code || '-' || p.unit_code as unit_key,
         coalesce(d.fiscal_year, -1) as fiscal_year,
+        d.statement,
         p.unit_code = d.subject_code as is_document_subject,
         -- a department's own row in its department document speaks for the whole document
         d.doc_kind = 'department' and p.unit_code = d.department_code as is_whole_document
@@ -67,6 +68,7 @@ select
     u.document_id,
     u.unit_key,
     u.fiscal_year,
+    u.statement,
     cast(u.total_yuan as decimal(20, 2)) as total_yuan,
     cast(u.basic_yuan as decimal(20, 2)) as basic_yuan,
     cast(u.project_yuan as decimal(20, 2)) as project_yuan,

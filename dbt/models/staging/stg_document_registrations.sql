@@ -7,6 +7,7 @@ select
     {{ cast_or_null(json_text('payload', 'size_bytes'), 'bigint') }} as size_bytes,
     {{ cast_or_null(json_text('payload', 'page_count'), 'integer') }} as page_count,
     {{ json_text('payload', 'doc_kind') }} as doc_kind,
+    {{ json_text('payload', 'statement') }} as statement,
     {{ cast_or_null(json_text('payload', 'fiscal_year'), 'integer') }} as fiscal_year,
     {{ json_text('payload', 'region_code') }} as region_code,
     {{ json_text('payload', 'region_name') }} as region_name,

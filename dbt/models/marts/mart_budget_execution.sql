@@ -1,0 +1,76 @@
+-- Grain: one row per unit × fiscal year × function code × economic code: what the budget planned (预算)
+-- next to what the final accounts spent (决算), at the finest grain both statements share for that unit
+-- and year (economic codes only where both print them; otherwise by function code, econ 'unspecified').
+-- Each side comes from one current document per unit, year and statement: the unit's own document before
+-- its department's, then the newest. A unit × year with one side only is here with the other side null;
+-- a line one side does not print is 0 on that side when that side's document exists.
+with docs as (
+    select document_id, region_code || '-' || subject_code as subject_key, registered_at
+    from {{ ref('int_documents') }}
+    where status = 'current'
+),
+
+lines as (
+    select f.unit_key, f.fiscal_year, f.statement, f.document_id, f.function_code, f.econ_dept_code,
+           f.amount_yuan, case when d.subject_key = f.unit_key then 1 else 0 end as own_document, d.registered_at
+    from {{ ref('fact_expenditure') }} f
+    join docs d using (document_id)
+),
+
+ranked as (
+    select unit_key, fiscal_year, statement, document_id,
+           row_number() over (partition by unit_key, fiscal_year, statement
+                              order by own_document desc, registered_at desc, document_id) as document_rank
+    from (select distinct unit_key, fiscal_year, statement, document_id, own_document, registered_at from lines) as d
+),
+
+chosen as (select unit_key, fiscal_year, statement, document_id from ranked where document_rank = 1),
+
+picked as (
+    select l.*
+    from lines l
+    join chosen c using (unit_key, fiscal_year, statement, document_id)
+),
+
+sides as (
+    select unit_key, fiscal_year,
+           max(case when statement = 'budget' then document_id end) as budget_document_id,
+           max(case when statement = 'final_accounts' then document_id end) as final_document_id,
+           -- 1 where economic detail is compared: both sides print it (or the one side there is does)
+           case when count(distinct statement) = 2 then min(has_econ) else max(has_econ) end as by_econ
+    from (
+        select unit_key, fiscal_year, statement, document_id,
+               max(case when econ_dept_code <> 'unspecified' then 1 else 0 end) as has_econ
+        from picked
+        group by unit_key, fiscal_year, statement, document_id
+    ) as per_side
+    group by unit_key, fiscal_year
+),
+
+summed as (
+    select
+        p.unit_key,
+        p.fiscal_year,
+        p.function_code,
+        case when s.by_econ = 1 then p.econ_dept_code else 'unspecified' end as econ_dept_code,
+        sum(case when p.statement = 'budget' then p.amount_yuan end) as budget_yuan,
+        sum(case when p.statement = 'final_accounts' then p.amount_yuan end) as final_yuan
+    from picked p
+    join sides s using (unit_key, fiscal_year)
+    group by p.unit_key, p.fiscal_year, p.function_code, case when s.by_econ = 1 then p.econ_dept_code else 'unspecified' end
+)
+
+select
+    m.unit_key,
+    m.fiscal_year,
+    m.function_code,
+    m.econ_dept_code,
+    cast(coalesce(m.budget_yuan, case when s.budget_document_id is not null then 0 end) as decimal(20, 2)) as budget_yuan,
+    cast(coalesce(m.final_yuan, case when s.final_document_id is not null then 0 end) as decimal(20, 2)) as final_yuan,
+    cast(case when m.budget_yuan <> 0 and s.final_document_id is not null
+              then coalesce(m.final_yuan, 0) / m.budget_yuan end as decimal(20, 6)) as execution_rate,
+    s.budget_document_id,
+    s.final_document_id,
+    case when s.budget_document_id is not null then 'budget_document' end as budget_source
+from summed m
+join sides s using (unit_key, fiscal_year)

@@ -1,0 +1,34 @@
+-- Grain: one row per unit × fiscal year: the stated totals of its budget (预算) and final accounts (决算)
+-- side by side, from the same documents mart_budget_execution compares (the unit's own document before
+-- its department's, then the newest). One side only: the other is null.
+with docs as (
+    select document_id, registered_at from {{ ref('int_documents') }} where status = 'current'
+),
+
+ranked as (
+    select u.*, row_number() over (
+        partition by u.unit_key, u.fiscal_year, u.statement
+        order by case when u.is_document_subject then 0 else 1 end, d.registered_at desc, u.document_id
+    ) as document_rank
+    from {{ ref('mart_unit_budget') }} u
+    join docs d using (document_id)
+),
+
+chosen as (select * from ranked where document_rank = 1)
+
+select
+    k.unit_key,
+    k.fiscal_year,
+    b.total_yuan as budget_total_yuan,
+    f.total_yuan as final_total_yuan,
+    cast(case when b.total_yuan <> 0 and f.total_yuan is not null then f.total_yuan / b.total_yuan end
+         as decimal(20, 6)) as execution_rate,
+    b.basic_yuan as budget_basic_yuan,
+    f.basic_yuan as final_basic_yuan,
+    b.project_yuan as budget_project_yuan,
+    f.project_yuan as final_project_yuan,
+    b.document_id as budget_document_id,
+    f.document_id as final_document_id
+from (select distinct unit_key, fiscal_year from chosen) as k
+left join chosen b on b.unit_key = k.unit_key and b.fiscal_year = k.fiscal_year and b.statement = 'budget'
+left join chosen f on f.unit_key = k.unit_key and f.fiscal_year = k.fiscal_year and f.statement = 'final_accounts'
