@@ -191,8 +191,8 @@ class PerformanceRow(TypedDict):
     direction_text: str | None
     target_basis_text: str | None
     column_offset: int
-    row_problems: list[str] | None  # indicator rows: what does not fit the labels (the fact: unparsed)
-    row_notes: list[str] | None  # indicator rows: how the row was read where that is not the plain reading
+    row_problems: list[str]  # indicator rows: what does not fit the labels (the fact: unparsed); others: []
+    row_notes: list[str]  # indicator rows: how the row was read where that is not the plain reading
     sources: list[CellSource]  # the cells the indicator fields were read from (not the derived ones)
 
 
@@ -510,7 +510,7 @@ def _indicator_row(row: _IndicatorRow, filled: dict[str, _Field], table_project:
         indicator_level_1=filled["level_1"].value, indicator_level_2=filled["level_2"].value,
         indicator_level_3=level_3.value, indicator_text=indicator.value,
         **{name: row.texts[name].value for name in TEXT_FIELDS if name != "indicator_level_3"},
-        column_offset=row.offset, row_problems=None, row_notes=row_notes(row.offset, row.from_text),
+        column_offset=row.offset, row_problems=[], row_notes=row_notes(row.offset, row.from_text),
         sources=_sources(fields, columns),
     )
     read["row_problems"] = row_problems(read, row.layout, row.crowded, row.from_text)
@@ -522,7 +522,7 @@ def _other_row(row_index: int, kind: RowKind, table_project: str | None) -> Perf
         row_index=row_index, row_kind=kind, project_name=table_project, unit_code=None,
         indicator_level_1=None, indicator_level_2=None, indicator_level_3=None, indicator_text=None,
         indicator_nature_text=None, target_text=None, unit_of_measure_text=None, direction_text=None,
-        target_basis_text=None, column_offset=0, row_problems=None, row_notes=None, sources=[],
+        target_basis_text=None, column_offset=0, row_problems=[], row_notes=[], sources=[],
     )
 
 
