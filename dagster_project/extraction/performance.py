@@ -15,6 +15,7 @@ value: the operator / value / unit of a target ("≥95%", "≤10个工作日", "
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -219,14 +220,11 @@ class Layout:
     def block_start(self) -> int | None:
         return min((s.start for s in self.spans if s.role in BLOCK_ROLES), default=None)
 
-    @property
-    def anchor(self) -> int | None:
-        level_1 = self.position("indicator_level_1")
-        return level_1 if level_1 is not None else self.position("indicator_nature")
-
     def role_at(self, pos: int) -> str | None:
         return next((s.role for s in self.spans if s.start <= pos <= s.end), None)
 
+
+log = logging.getLogger(__name__)
 
 _ZS = "".join(chr(c) for c in range(0x3001) if unicodedata.category(chr(c)) == "Zs")
 _ASCII_SPACE = "[\t\n\f\r ]"
@@ -548,6 +546,9 @@ def read_performance_rows(table: Mapping[str, Any]) -> list[PerformanceRow]:
             context_cells.append(texts)
         if label_row:
             layout = layout_of(body_roles(squashed))
+    if not indicators and any(kind != "blank" for kind in kinds.values()):
+        log.info("performance table %r: no indicator labels in its header or body; its rows are read as project "
+                 "information", table.get("title"))
     is_form = not header.has(*INDICATOR_ROLES)  # not a header naming the columns (Beijing: 单位名称 | 项目名称 …)
     named = form_project(table.get("header_rows") or [], context_cells) if is_form else None
     table_project = trim(named) or title_project(table.get("title"), table.get("table_kind", ""))
