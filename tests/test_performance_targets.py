@@ -1,7 +1,7 @@
 """fact_performance_target: the performance tables (绩效目标表) as indicator rows.
 
-Unit tests: the header labels → canonical columns (dagster_project/extraction/performance.py), the label map
-the dbt model uses for label rows printed inside the body (must agree with it), and the target reading
+Unit tests: the header labels → canonical columns (dagster_project/extraction/performance.py; the reading of
+the body rows is tested in tests/test_performance_rows.py), and the target reading
 (`read_target` in dbt/models/marts/fact_performance_target.sql, the one place targets are parsed) run in
 DuckDB on literal texts. Warehouse tests (the session build of the bundled samples): nothing is lost (one
 fact row per printed body row of every performance table the facts read, each keeping its printed text),
@@ -20,12 +20,11 @@ import jinja2
 import pytest
 
 from dagster_project.extraction.classify import interpret_table
-from dagster_project.extraction.performance import PERFORMANCE_LABELS, performance_column
+from dagster_project.extraction.performance import performance_column
 
 from .conftest import REPO
 
 GOLD = REPO / "tests" / "gold"
-INT_MODEL = REPO / "dbt" / "models" / "intermediate" / "int_performance_rows.sql"
 FACT_MODEL = REPO / "dbt" / "models" / "marts" / "fact_performance_target.sql"
 DONGCHENG_2023 = "beijing-dongcheng-medical-insurance-center-2023-unit-budget"
 XIAN = "shaanxi-xian-beilin-medical-insurance-center-2024-unit-budget"
@@ -101,16 +100,6 @@ def test_beijing_header_is_named_at_extraction():
         "fiscal_funds", "other_funds", "goal", "indicator_level_1", "indicator_level_2", "indicator_level_3",
         "indicator_nature", "target", "unit_of_measure", "direction",
     ]
-
-
-def test_body_label_map_agrees_with_the_header_labels():
-    """int_performance_rows reads label rows printed inside the body with its own map (dbt cannot import
-    Python); every label in it must name the column exactly as performance.py names a header."""
-    body_labels = model_variables(INT_MODEL)["body_labels"]
-    assert body_labels
-    for label, name in body_labels.items():
-        assert performance_column([label]) == name, label
-        assert PERFORMANCE_LABELS.get(label, name) == name
 
 
 # ------------------------------------------------------------------------------------------ target reading

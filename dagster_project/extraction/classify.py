@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .performance import PERFORMANCE_KINDS, performance_column
+from .performance import PERFORMANCE_KINDS, performance_column, read_performance_rows
 from .text_normalize import squash
 from .vocabulary import AMOUNT_RE, CODE_NAME_RE, CODE_RE, MULTIPLIERS, TOTAL_LABEL_RE
 
@@ -570,7 +570,7 @@ def interpret_table(raw: dict[str, Any], table_index: int, kind: str | None = No
         if name in AMOUNT_COLUMNS or name.endswith("_amount") or name.startswith(("current_", "carryover_"))
     )
     notes = raw.get("notes", [])
-    return {
+    interpreted = {
         **raw,
         "table_index": table_index,
         "table_kind": kind,
@@ -583,6 +583,9 @@ def interpret_table(raw: dict[str, Any], table_index: int, kind: str | None = No
         "column_notes": column_notes,
         "rows": rows,
     }
+    if kind in PERFORMANCE_KINDS:
+        interpreted["performance_rows"] = read_performance_rows(interpreted)
+    return interpreted
 
 
 TOC_ENTRY_RE = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.、．]?(.+表(?:[（(].+[）)])?)$")

@@ -33,6 +33,8 @@ select
     {{ json_text_list('tbl', 'columns') }} as columns,
     {{ json_value('tbl', 'header_rows') }} as header_rows,
     {{ json_value('tbl', 'rows') }} as table_rows,
+    -- performance tables: their rows read into the indicator fields (int_performance_rows unnests them)
+    {{ json_value('tbl', 'performance_rows') }} as performance_rows,
     {{ json_array_size('tbl', 'rows') }} as row_count,
     extraction_event_id,
     extractor_version,
