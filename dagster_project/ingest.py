@@ -25,7 +25,7 @@ from .extraction.metadata import infer_metadata
 from .extraction.narrative import narrative_claims
 from .extraction.vocabulary import MULTIPLIERS
 
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.5.1"
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}
 
 

@@ -166,3 +166,17 @@ def test_untitled_table_takes_its_kind_from_the_contents_between_its_neighbours(
     # neighbours that do not stand around one entry of the contents: the table stays 'other'
     assert kinds_from_contents(["income_summary", "other", "gpb_expenditure"], pages) == {}
     assert kinds_from_contents(kinds, ["no contents here"]) == {}
+
+
+def test_final_accounts_three_public_reads_budget_and_final_columns():
+    """决算 三公 tables print 预算数 | 决算数 under every item: 决算数 is the item's amount, 预算数 its budget."""
+    header = [["财政拨款“三公”经费", "", "", "", "", ""],
+              ["合计", "", "因公出国（境）费", "", "公务接待费", ""],
+              ["预算数", "决算数", "预算数", "决算数", "预算数", "决算数"]]
+    raw = {"title": "财政拨款“三公”经费支出决算表", "header_rows": header,
+           "rows": [{"page": 14, "cells": ["12.00", "10.50", "2.00", "1.50", "10.00", "9.00"]}]}
+    t = interpret_table(raw, 0)
+    assert t["table_kind"] == "three_public"
+    assert t["columns"] == ["total_budget", "total", "travel_abroad_budget", "travel_abroad",
+                            "reception_budget", "reception"]
+    assert t["rows"][0]["row_type"] == "data" and not t["is_empty"]

@@ -256,6 +256,9 @@ def _fix_carryover_group_start(names: list[str]) -> list[str]:
     return fixed
 
 
+STATEMENT_LEAVES = {"决算数": "", "预算数": "_budget"}
+
+
 def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
     if not path:
         return None
@@ -265,6 +268,11 @@ def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
     joined = "".join(path)
     if kind in TWO_SIDED_KINDS:
         return _two_sided_name(joined, leaf, earlier)
+    if leaf in STATEMENT_LEAVES and len(path) > 1 and kind not in ("income_summary",):
+        # 决算 tables print 预算数 | 决算数 under each item (三公 决算表): 决算数 is the item's amount, 预算数
+        # the budget the final accounts restate beside it
+        name = _column_name(kind, path[:-1], earlier)
+        return name and name + STATEMENT_LEAVES[leaf]
     if leaf in ("栏次",):
         return None
     if kind == "procurement" and leaf in ("总计", "合计"):
@@ -322,7 +330,7 @@ def row_type(cells: list[str], columns: list[str]) -> str:
     labels = [
         squash(c)
         for c, name in zip(cells, columns)
-        if name not in AMOUNT_COLUMNS and not name.endswith("_amount") and name != "seq"
+        if name not in AMOUNT_COLUMNS and not name.endswith(("_amount", "_budget")) and name != "seq"
     ]
     if not any(squash(c) for c in cells):
         return "blank"
