@@ -180,3 +180,21 @@ def test_final_accounts_three_public_reads_budget_and_final_columns():
     assert t["columns"] == ["total_budget", "total", "travel_abroad_budget", "travel_abroad",
                             "reception_budget", "reception"]
     assert t["rows"][0]["row_type"] == "data" and not t["is_empty"]
+
+
+def test_two_halves_side_by_side_are_one_list():
+    """The same header printed twice side by side (决算 基本支出决算表: 人员经费 left, 公用经费 right): the right
+    half's rows follow the left's; a 收入 | 支出 summary, whose parents differ, is not halves."""
+    raw = {"title": "一般公共预算财政拨款基本支出决算表",
+           "header_rows": [["经济分类科目编码", "科目名称", "决算数", "经济分类科目编码", "科目名称", "决算数"]],
+           "rows": [{"page": 13, "cells": ["301", "工资福利支出", "95.36", "302", "商品和服务支出", "10.23"]},
+                    {"page": 13, "cells": ["30101", "基本工资", "95.36", "30201", "办公费", "10.23"]},
+                    {"page": 13, "cells": ["30102", "津贴补贴", "0.00", "", "", ""]}]}
+    t = interpret_table(raw, 0)
+    assert t["columns"] == ["function_code", "function_name", "amount"]
+    assert [r["cells"][0] for r in t["rows"]] == ["301", "30101", "30102", "302", "30201"]
+    assert [r["row_type"] for r in t["rows"]] == ["group", "data", "data", "group", "data"]
+    assert t["column_notes"][0].startswith("printed as two halves")
+    summary = {"title": "收入支出决算总表", "header_rows": [["收入", "", "支出", ""], ["项目", "决算数", "项目", "决算数"]],
+               "rows": [{"page": 5, "cells": ["本年收入合计", "307.82", "本年支出合计", "307.82"]}]}
+    assert interpret_table(summary, 0)["columns"] == ["income_item", "income_amount", "expense_item", "expense_amount"]

@@ -118,6 +118,7 @@ LABELS: dict[str, str] = {
     "项目名称": "project_name",
     "采购类别": "category",
     "金额": "amount",
+    "决算数": "amount",  # 决算 tables' one amount column
     "预算金额": "amount",
     "项目金额": "amount",
     "备注": "remark",
@@ -552,17 +553,37 @@ def mend_code_parts(rows: list[dict[str, Any]], printed: list[str], columns: lis
     return notes
 
 
+def unfold_halves(kind: str, header_rows: list[list[str]], rows: list[dict[str, Any]]
+                  ) -> tuple[list[list[str]], list[dict[str, Any]], list[str]]:
+    """A table printed as two halves side by side under the same header twice (决算 一般公共预算财政拨款基本支出
+    决算表: 科目编码 | 科目名称 | 决算数 | 科目编码 | 科目名称 | 决算数) is one list: the right half's rows follow
+    the left half's (blank right halves dropped).  Two-sided summaries (收入 | 支出) are not halves: their
+    parents differ.  Returns the header, the rows and a note (unchanged, with no note, otherwise)."""
+    width = max([len(r) for r in header_rows] + [len(r["cells"]) for r in rows] + [0])
+    half = width // 2
+    paths = header_paths(header_rows, width)
+    if (kind in TWO_SIDED_KINDS or half < 2 or width != 2 * half or not all(paths)
+            or paths[:half] != paths[half:]):
+        return header_rows, rows, []
+    padded = [{**r, "cells": list(r["cells"]) + [""] * (width - len(r["cells"]))} for r in rows]
+    left = [{**r, "cells": r["cells"][:half]} for r in padded]
+    right = [{**r, "cells": r["cells"][half:]} for r in padded if any(squash(c) for c in r["cells"][half:])]
+    note = f"printed as two halves side by side (columns 1–{half} and {half + 1}–{width}): the right half's rows follow the left's"
+    return [r[:half] for r in header_rows], left + right, [note]
+
+
 def interpret_table(raw: dict[str, Any], table_index: int, kind: str | None = None) -> dict[str, Any]:
     """RawTable → InterpretedTable (see docs/architecture.md); `kind` when known otherwise than by the title."""
     kind = kind or table_kind(raw.get("title", ""))
-    header_rows = raw.get("header_rows") or []
-    width = max([len(r) for r in header_rows] + [len(r["cells"]) for r in raw.get("rows", [])] + [0])
-    padded = [list(r["cells"]) + [""] * (width - len(r["cells"])) for r in raw.get("rows", [])]
+    header_rows, raw_rows, halves = unfold_halves(kind, raw.get("header_rows") or [], raw.get("rows", []))
+    width = max([len(r) for r in header_rows] + [len(r["cells"]) for r in raw_rows] + [0])
+    padded = [list(r["cells"]) + [""] * (width - len(r["cells"])) for r in raw_rows]
     printed_columns, column_notes = realign_amount_columns(canonical_columns(kind, header_rows, width), padded)
+    column_notes = halves + column_notes
     columns = join_code_parts(printed_columns, [""] * width)[0]
     unit = currency_unit(raw.get("title", ""), raw.get("context", []), header_rows)
     rows = []
-    for i, (r, cells) in enumerate(zip(raw.get("rows", []), padded)):
+    for i, (r, cells) in enumerate(zip(raw_rows, padded)):
         cells = join_code_parts(printed_columns, cells)[1]
         rows.append({"row_index": i, "page": r.get("page"), "row_type": row_type(cells, columns), "cells": cells})
     column_notes += mend_code_parts(rows, printed_columns, columns)
@@ -587,6 +608,7 @@ def interpret_table(raw: dict[str, Any], table_index: int, kind: str | None = No
         "subject_code": subject_code,
         "subject_name": subject_name,
         "is_empty": (not has_amount) or any(w in n for n in notes for w in EMPTY_NOTES),
+        "header_rows": header_rows,
         "columns": columns,
         "column_notes": column_notes,
         "rows": rows,
