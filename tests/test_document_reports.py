@@ -28,7 +28,7 @@ def test_sensor_adds_a_partition_per_document_and_requests_its_report(sample_bui
 
 def test_document_partition_shows_status_tables_and_checks(sample_build, wh):
     doc, file_name = wh.execute(
-        "select document_id, file_name from dim_document where file_name like 'beijing-dongcheng%2023%'").fetchone()
+        "select document_id, file_name from dim_document where file_name like 'beijing-dongcheng%2023-unit-budget%'").fetchone()
     n_tables = wh.execute("select count(*) from int_tables where document_id = ?", [doc]).fetchone()[0]
     statuses = dict(wh.execute(
         "select status, count(*) from check_results where document_id = ? group by 1", [doc]).fetchall())

@@ -1,4 +1,4 @@
-"""The warehouse built from the five bundled sample PDFs reproduces each document's own figures."""
+"""The warehouse built from the bundled sample PDFs reproduces each document's own figures."""
 
 from __future__ import annotations
 
@@ -6,10 +6,15 @@ from decimal import Decimal
 
 import pytest
 
+from .conftest import SAMPLES
+
 # file-name fragment → (stated total expenditure in yuan, basic, project, unit codes the document states)
 EXPECTED = {
-    "beijing-dongcheng-medical-insurance-center-2023": (Decimal("30398300.00"), Decimal("22289600.00"),
-                                                        Decimal("8108700.00"), {"201002"}),
+    "beijing-dongcheng-medical-insurance-center-2023-unit-budget": (Decimal("30398300.00"), Decimal("22289600.00"),
+                                                                    Decimal("8108700.00"), {"201002"}),
+    # the same unit's final accounts (决算): what it spent of that budget
+    "beijing-dongcheng-medical-insurance-center-2023-unit-final-accounts": (
+        Decimal("29478000.00"), Decimal("21983000.00"), Decimal("7495000.00"), {"201002"}),
     "beijing-chaoyang-medical-security-bureau-2023": (Decimal("896925627.26"), Decimal("51968468.26"),
                                                       Decimal("844957159.00"), {"807001", "807002"}),
     "beijing-dongcheng-medical-security-bureau-2026": (Decimal("436672800.00"), Decimal("28588400.00"),
@@ -29,7 +34,7 @@ def doc_id(wh, fragment: str) -> str:
 
 def test_build_prints_summary(sample_build):
     out = sample_build[1].stdout
-    assert "documents: 5" in out
+    assert f"documents: {len(list(SAMPLES.glob('*.pdf')))}" in out
     assert "fact rows:" in out and "checks passed:" in out
 
 

@@ -1,6 +1,7 @@
 """Seed texts (text extracted from real budget documents) → document blocks: narrative text and RawTables.
 
-Three layouts: Beijing (TAB-separated rows under "预算NN表" titles), Hebei (one cell per TAB line, rows
+Three layouts: Beijing (TAB-separated rows under "预算NN表" titles, or under "2023年度收入支出决算总表"-style
+titles in the final accounts (决算)), Hebei (one cell per TAB line, rows
 separated by blank lines) and Xi'an (Markdown tables under "表N" lines). Cell text is kept exactly as in
 the seed except for the extraction's <b> tags and [bookmark: …] markers.
 """
@@ -15,7 +16,7 @@ from dagster_project.extraction.pdf import split_header
 
 TAG_RE = re.compile(r"</?b>")
 BOOKMARK_RE = re.compile(r"\[bookmark: [^\]]*\]")
-CONTEXT_RE = re.compile(r"^\s*(金额单位|单位[:：]|单位名称|预算年度|[（(]\d{4}年度[)）]$)")
+CONTEXT_RE = re.compile(r"^\s*(金额单位|单位[:：]|单位名称|编制单位|预算年度|[（(]\d{4}年度[)）]$)")
 NOTE_RE = re.compile(r"不涉及|空表|^注[:：]")
 
 
@@ -46,7 +47,8 @@ def table_block(t: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- Beijing
-BJ_TITLE_RE = re.compile(r"^\s*预算\s*(\d+\s*表|表\s*\d+)")
+# "预算03表 …" (budget) or "2023年度支出决算表" (final accounts: the MoF template's tables carry no number)
+BJ_TITLE_RE = re.compile(r"^\s*预算\s*(\d+\s*表|表\s*\d+)|^\s*20\d{2}\s*年度\S*决算\S*表$")
 
 
 def parse_beijing(lines: list[str]) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 """Synthetic budget documents with ground truth known by construction (issue #7).
 
-Each document is one of the five seed texts of tools/samplegen, rewritten before parsing:
+Each document is one of the six seed texts of tools/samplegen (five budgets, one final accounts), rewritten
+before parsing:
 
 * region: the district name (东城区 → 海淀区, 丰润区 → 玉田县, 碑林区 → 雁塔区; only names cpca resolves to
   the intended division) and its bare stem (东城 → 海淀) are replaced everywhere;
@@ -72,6 +73,10 @@ SEED_INFO = [
              "丰润区", 2023, True, TANGSHAN_CODES),
     SeedInfo("shaanxi-xian-beilin-medical-insurance-center-2024-unit-budget", "碑林区", tuple(XIAN), "231",
              "西安市", 2024, True, XIAN_CODES),
+    # last, so that the first five of a corpus are still one of each budget seed; the Dongcheng unit's
+    # final accounts (决算), written so that every identity closes exactly: scalable
+    SeedInfo("beijing-dongcheng-medical-insurance-center-2023-unit-final-accounts", "东城区", tuple(BEIJING), "201",
+             "北京市", 2023, True, BEIJING_CODES),
 ]
 SEED_CODES = {s.dept_code for s in SEED_INFO}
 YEAR_OFFSETS = range(-5, 4)  # seed year - 5 … seed year + 3

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-EXPENDITURE_SUMMARY_RE = re.compile(r"支出(预算)?总表")
+EXPENDITURE_SUMMARY_RE = re.compile(r"支出(预算)?总表|(^|年度)支出决算表")  # 决算: 2023年度支出决算表
 
 
 def _sq(s: str) -> str:
@@ -25,7 +25,7 @@ def _sq(s: str) -> str:
 
 
 def stated_total(tables: list[dict[str, Any]]) -> Decimal | None:
-    """The first 支出总表's 合计 amount in yuan (the department's total in a department document)."""
+    """The first 支出总表's (支出决算表's) 合计 amount in yuan (the department's total in a department document)."""
     for t in tables:
         if not EXPENDITURE_SUMMARY_RE.search(_sq(t["title"])) or t.get("section"):
             continue
