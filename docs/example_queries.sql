@@ -35,3 +35,13 @@ from mart_unit_budget
 where is_document_subject and statement = 'budget'
 group by fiscal_year
 order by fiscal_year;
+
+-- name: budget_execution
+-- Budget (预算) vs final accounts (决算) per unit and year: the stated totals side by side and the execution rate (mart_budget_execution_totals; by function and economic code: mart_budget_execution).
+select e.fiscal_year, u.unit_name, round(e.budget_total_yuan / 10000, 2) as budget_wan,
+       round(e.final_total_yuan / 10000, 2) as final_wan, round(100 * e.execution_rate, 1) as execution_pct
+from mart_budget_execution_totals e
+join dim_unit u using (unit_key)
+where e.final_total_yuan is not null
+order by e.fiscal_year, e.final_total_yuan desc
+limit 20;
