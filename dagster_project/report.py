@@ -40,15 +40,18 @@ CLASS_BY_YEAR_SQL = """
     where e.budget_yuan is not null
     group by all
     order by e.fiscal_year, amount_yuan desc, f.class_code"""
-# Basic vs project per document × unit of the budgets (the department's own row included).
+# Basic vs project per document × unit of the budgets (the department's own row included): the largest rows.
 COMPOSITION_SQL = """
-    select m.document_id, d.file_name, m.fiscal_year, m.unit_key, u.unit_name, m.is_document_subject,
-           m.total_yuan, m.basic_yuan, m.project_yuan
-    from mart_unit_budget m
-    join dim_document d using (document_id)
-    join dim_unit u using (unit_key)
-    where m.statement = 'budget' and m.total_yuan > 0
-    order by m.fiscal_year, d.file_name, m.is_document_subject desc, m.total_yuan desc"""
+    select * from (
+        select m.document_id, d.file_name, m.fiscal_year, m.unit_key, u.unit_name, m.is_document_subject,
+               m.total_yuan, m.basic_yuan, m.project_yuan
+        from mart_unit_budget m
+        join dim_document d using (document_id)
+        join dim_unit u using (unit_key)
+        where m.statement = 'budget' and m.total_yuan > 0
+        order by m.total_yuan desc, m.document_id, m.unit_key
+        limit ?)
+    order by fiscal_year, file_name, is_document_subject desc, total_yuan desc"""
 # The largest units' budgets (departments left out: their totals include their units').
 LARGEST_UNITS_SQL = """
     select t.unit_key, u.unit_name, t.fiscal_year, t.budget_total_yuan
@@ -66,14 +69,26 @@ CHECKS_SQL = """
     left join check_results r using (document_id)
     where d.status = 'current'
     group by all
-    order by d.file_name"""
-# Units × years with both a budget and final accounts.
+    order by fail desc, pass_within_tolerance desc, d.file_name
+    limit ?"""
+CHECKS_TOTALS_SQL = """
+    select count(distinct d.document_id) as documents,
+           count(r.status) filter (where r.status = 'pass') as pass,
+           count(r.status) filter (where r.status = 'pass_within_tolerance') as pass_within_tolerance,
+           count(r.status) filter (where r.status = 'fail') as fail
+    from dim_document d
+    left join check_results r using (document_id)
+    where d.status = 'current'"""
+# Units × years with both a budget and final accounts: the largest budgets.
 EXECUTION_SQL = """
-    select t.unit_key, u.unit_name, t.fiscal_year, t.budget_total_yuan, t.final_total_yuan, t.execution_rate
-    from mart_budget_execution_totals t
-    join dim_unit u using (unit_key)
-    where t.budget_total_yuan is not null and t.final_total_yuan is not null
-    order by t.fiscal_year, t.unit_key"""
+    select * from (
+        select t.unit_key, u.unit_name, t.fiscal_year, t.budget_total_yuan, t.final_total_yuan, t.execution_rate
+        from mart_budget_execution_totals t
+        join dim_unit u using (unit_key)
+        where t.budget_total_yuan is not null and t.final_total_yuan is not null
+        order by t.budget_total_yuan desc, t.unit_key, t.fiscal_year
+        limit ?)
+    order by fiscal_year, unit_key"""
 
 
 @dataclass(frozen=True)
@@ -88,13 +103,15 @@ class Chart:
 # ---------------------------------------------------------------- queries
 
 
-def load_frames(con: duckdb.DuckDBPyConnection, top_units: int = 15) -> dict[str, pd.DataFrame]:
+def load_frames(con: duckdb.DuckDBPyConnection, top: int = 25) -> dict[str, pd.DataFrame]:
+    """The charts' rows; every chart but the class totals shows at most `top` bars, whatever the corpus."""
     return {
         "class_by_year": con.execute(CLASS_BY_YEAR_SQL).df(),
-        "composition": con.execute(COMPOSITION_SQL).df(),
-        "largest_units": con.execute(LARGEST_UNITS_SQL, [top_units]).df(),
-        "checks": con.execute(CHECKS_SQL).df(),
-        "execution": con.execute(EXECUTION_SQL).df(),
+        "composition": con.execute(COMPOSITION_SQL, [top]).df(),
+        "largest_units": con.execute(LARGEST_UNITS_SQL, [top]).df(),
+        "checks": con.execute(CHECKS_SQL, [top]).df(),
+        "checks_totals": con.execute(CHECKS_TOTALS_SQL).df(),
+        "execution": con.execute(EXECUTION_SQL, [top]).df(),
     }
 
 
@@ -242,7 +259,7 @@ def build_charts(frames: dict[str, pd.DataFrame]) -> list[Chart]:
             _class_chart(frames["class_by_year"]),
             _composition_chart(frames["composition"]),
             _largest_units_chart(frames["largest_units"]),
-            _checks_chart(frames["checks"]),
+            _checks_chart(frames["checks"], frames["checks_totals"].iloc[0]),
             _execution_chart(frames["execution"]),
         ]
 
@@ -259,12 +276,13 @@ def _class_chart(df: pd.DataFrame) -> Chart:
 def _composition_chart(df: pd.DataFrame) -> Chart:
     table = pd.DataFrame({
         "file_name": df["file_name"], "fiscal_year": df["fiscal_year"], "unit": df["unit_name"],
-        "department_row": df["is_document_subject"], "total_wan": (df["total_yuan"] / WAN).round(2),
+        "document_subject": df["is_document_subject"], "total_wan": (df["total_yuan"] / WAN).round(2),
         "basic_pct": (100 * df["basic_yuan"] / df["total_yuan"]).round(1),
         "project_pct": (100 * df["project_yuan"] / df["total_yuan"]).round(1),
     })
     return Chart("composition", "Budget composition: basic vs project",
-                 "Shares of each unit's stated budget total (mart_unit_budget, statement = 'budget'); "
+                 f"The {len(df)} largest budget totals (of a unit or a department, in a document): shares of the "
+                 "stated total (mart_unit_budget, statement = 'budget'); "
                  "(主体) marks the row of the department or unit a document is about.",
                  composition_figure(df) if len(df) else None, table)
 
@@ -277,11 +295,14 @@ def _largest_units_chart(df: pd.DataFrame) -> Chart:
                  "totals include their units'.", largest_units_figure(df) if len(df) else None, table)
 
 
-def _checks_chart(df: pd.DataFrame) -> Chart:
+def _checks_chart(df: pd.DataFrame, totals: pd.Series) -> Chart:
     table = df[["file_name", "statement", "fiscal_year", "completeness", "pass", "pass_within_tolerance", "fail"]]
+    shown = "" if len(df) == totals["documents"] else f"the {len(df)} with the most failures of "
     return Chart("identity_checks", "Identity results per document",
-                 "check_results per current document: identities that hold exactly, within the printed "
-                 "rounding, or fail; and the document's completeness (dim_document).",
+                 f"check_results per current document ({shown}{totals['documents']} documents: "
+                 f"{totals['pass']} pass, {totals['pass_within_tolerance']} within tolerance, "
+                 f"{totals['fail']} fail): identities that hold exactly, within the printed rounding, or fail; "
+                 "and the document's completeness (dim_document).",
                  checks_figure(df) if len(df) else None, table)
 
 

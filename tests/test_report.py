@@ -137,4 +137,10 @@ def test_final_accounts_stay_out_of_the_budget_charts_and_execution_is_drawn():
         "unit_key": "110101-201002", "unit": "东城医保中心", "fiscal_year": 2024,
         "budget_wan": 100.0, "final_wan": 93.0, "execution_rate_pct": 93.0}]
     assert len(re.findall(r"<path\b", figure_svg(execution.figure))) >= 20
+
+    # a big corpus: each chart keeps its `top` bars, the document with failures first, and says so
+    few = load_frames(con, top=1)
+    assert few["checks"]["document_id"].tolist() == ["f"]
+    caption = {c.key: c for c in build_charts(few)}["identity_checks"].caption
+    assert "the 1 with the most failures of 2 documents: 2 pass, 0 within tolerance, 1 fail" in caption
     assert frames["largest_units"]["budget_total_yuan"].tolist() == [1000000.0]
