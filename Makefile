@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint samples dev clean bench fonts office screenshot
+.PHONY: install run test lint samples dev clean bench fonts office browser screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ office:
 		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q --no-install-recommends libreoffice-writer-nogui >/dev/null) \
 		|| echo "warning: soffice missing and libreoffice-writer-nogui could not be installed"
 
-test: install fonts office
+# tests/test_report.py opens the HTML report in Debian's headless Chromium.
+browser:
+	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -q chromium >/dev/null \
+		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null) \
+		|| echo "warning: chromium missing and could not be installed"
+
+test: install fonts office browser
 	$(BIN)/ruff check dagster_project expectations tests tools benchmarks
 	$(BIN)/pytest -q -ra
 

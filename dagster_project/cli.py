@@ -186,6 +186,18 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    _set_paths(args)
+    from .report import write_report
+    from .settings import current_paths
+
+    paths = current_paths()
+    out = Path(args.out).resolve() if args.out else paths.report_dir
+    target, _, charts = write_report(paths.warehouse, out, pngs=args.png)
+    print(f"report: {target} ({sum(c.figure is not None for c in charts)} charts)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="budgetwh", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -230,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--code", help="function code (7 digits)")
     tr.add_argument("--warehouse", default=None)
     tr.set_defaults(func=cmd_trace)
+    rep = sub.add_parser("report", help="charts of the published warehouse as one self-contained HTML page")
+    rep.add_argument("--warehouse", default=None)
+    rep.add_argument("--out", default=None, help="folder for index.html (default warehouse/report/)")
+    rep.add_argument("--png", action="store_true", help="also write each chart as <chart>.png")
+    rep.set_defaults(func=cmd_report)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

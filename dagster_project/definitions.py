@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dagster import Definitions, load_assets_from_modules
 
-from .assets import checks, dbt, document_reports, documents, publish
+from .assets import checks, dbt, document_reports, documents, publish, warehouse_report
 from .jobs import build_job
 from .resources import WarehouseResource
 from .settings import current_paths
@@ -13,7 +13,7 @@ from .settings import current_paths
 _paths = current_paths()
 
 defs = Definitions(
-    assets=[*load_assets_from_modules([documents, checks, publish, document_reports]), dbt.dbt_models],
+    assets=[*load_assets_from_modules([documents, checks, publish, document_reports, warehouse_report]), dbt.dbt_models],
     asset_checks=[checks.identity_checks],
     jobs=[build_job, document_reports.document_report_job],
     sensors=[documents.raw_folder_sensor, document_reports.document_partitions],

@@ -32,6 +32,11 @@ class Paths:
         return self.warehouse.parent / "raw_index.json"
 
     @property
+    def report_dir(self) -> Path:
+        # the charts page (`budgetwh report`, the `warehouse_report` asset)
+        return self.warehouse.parent / "report"
+
+    @property
     def gx_dir(self) -> Path:
         return self.warehouse.parent / "gx"
 
