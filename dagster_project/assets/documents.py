@@ -33,6 +33,7 @@ from ..ingest import (
     scan_raw,
     sidecar_events,
     sidecar_path,
+    skipped_files,
 )
 from ..resources import WarehouseResource
 from .partitions import documents_partitions, partition_range_tags
@@ -55,11 +56,21 @@ def extraction_backfill_policy() -> BackfillPolicy:
     description="Every document file in the raw folder, identified by the sha256 of its bytes (document_id).",
 )
 def raw_documents(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[RawFile]:
-    files = scan_raw(warehouse.paths.raw_dir, cache=warehouse.paths.raw_index)
+    raw_dir = warehouse.paths.raw_dir
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"the raw folder {raw_dir} does not exist")
+    files = scan_raw(raw_dir, cache=warehouse.paths.raw_index)
+    skipped = skipped_files(raw_dir)
+    for path, reason in skipped:
+        context.log.info(f"skipped {path.relative_to(raw_dir)}: {reason}")
     context.add_output_metadata(
         {
             "documents": len(files),
-            "raw_dir": str(warehouse.paths.raw_dir),
+            "raw_dir": str(raw_dir),
+            "skipped_files": len(skipped),
+            "skipped": MetadataValue.md(
+                "| file | why |\n|---|---|\n"
+                + "\n".join(f"| {p.relative_to(raw_dir)} | {r} |" for p, r in skipped)),
             "files": MetadataValue.md(
                 "| file | format | document_id |\n|---|---|---|\n"
                 + "\n".join(f"| {f.file_name} | {f.format} | `{f.document_id[:12]}` |" for f in files)
@@ -149,18 +160,17 @@ def event_store(
 ) -> MaterializeResult:
     store = warehouse.store
     store.ensure()
-    sidecars = []
-    for raw in raw_documents:
-        try:
-            sidecars += sidecar_events(raw)
-        except ValueError as exc:
-            context.log.error(str(exc))
+    sidecars = [e for raw in raw_documents for e in sidecar_events(raw)]
+    rejected = [e for e in sidecars if e.event_type == "MetadataRejected"]
+    for event in rejected:
+        context.log.warning(f"{event.payload['source']}: sidecar rejected: {event.payload['reason']}")
     appended = store.append(sidecars)
     appended += store.append(supersede_events(store))
     counts = dict(store.query("select event_type, count(*) from events group by 1 order by 1"))
     return MaterializeResult(
         metadata={
             "appended": appended,
+            "sidecars_rejected": len(rejected),
             "total_events": sum(counts.values()),
             **{f"events_{k}": v for k, v in counts.items()},
             "path": str(warehouse.paths.events_db),

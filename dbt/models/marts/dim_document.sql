@@ -12,5 +12,6 @@ select
     subject_code,
     registered_at,
     superseded_by,
-    coalesce(retraction_reason, failure_reason) as status_reason
+    coalesce(retraction_reason, failure_reason) as status_reason,
+    sidecar_rejected_reason
 from {{ ref('int_documents') }}
