@@ -193,8 +193,15 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line (its usage is one `--help` away)."""
+
+    def error(self, message: str):  # noqa: ANN201 - argparse's signature
+        self.exit(BAD_ARGUMENT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="budgetwh", description=__doc__)
+    parser = OneLineParser(prog="budgetwh", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="ingest raw documents and build + publish the warehouse")
     build.add_argument("--raw-dir", default=None, help=f"documents folder (default {REPO_ROOT / 'raw'})")
