@@ -262,6 +262,12 @@ def run_command(args: argparse.Namespace) -> int:
     except (StoreBusyError, OSError, duckdb.Error) as exc:
         print(f"budgetwh {args.command}: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return FAILED
+    except Exception as exc:  # a bug: still one line; BUDGETWH_DEBUG=1 shows the traceback
+        if os.environ.get("BUDGETWH_DEBUG"):
+            raise
+        print(f"budgetwh {args.command}: internal error {type(exc).__name__}: {_one_line(exc)} "
+              "(BUDGETWH_DEBUG=1 shows where)", file=sys.stderr)
+        return FAILED
 
 
 def _one_line(exc: BaseException) -> str:

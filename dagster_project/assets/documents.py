@@ -12,6 +12,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     BackfillPolicy,
+    Config,
     DefaultSensorStatus,
     MaterializeResult,
     MetadataValue,
@@ -26,6 +27,7 @@ from ..events.commands import supersede_events
 from ..events.store import EventStore
 from ..ingest import (
     EXTRACTOR_VERSION,
+    Limits,
     RawFile,
     document_ids,
     document_paths,
@@ -39,6 +41,20 @@ from ..resources import WarehouseResource
 from .partitions import documents_partitions, partition_range_tags
 
 EVENT_STORE_KEY = AssetKey(["event_store", "events"])
+
+
+class ExtractionConfig(Config):
+    """Per-document bounds of an extraction (the launchpad shows them): a document over one of them ends as
+    ExtractionFailed with the reason, the others go on."""
+
+    timeout_s: float = Limits.timeout_s
+    memory_mb: int = Limits.memory_mb
+    max_inflated_mb: int = Limits.max_inflated_mb
+    max_objects: int = Limits.max_objects
+
+    def limits(self) -> Limits:
+        return Limits(timeout_s=self.timeout_s, memory_mb=self.memory_mb, max_inflated_mb=self.max_inflated_mb,
+                      max_objects=self.max_objects)
 
 
 def extraction_backfill_policy() -> BackfillPolicy:
@@ -117,7 +133,8 @@ def _report_row(raw: RawFile, events: list) -> str:
     ),
 )
 def extracted_documents(
-    context: AssetExecutionContext, warehouse: WarehouseResource, raw_documents: list[RawFile]
+    context: AssetExecutionContext, warehouse: WarehouseResource, raw_documents: list[RawFile],
+    config: ExtractionConfig,
 ) -> MaterializeResult:
     store = warehouse.store
     store.ensure()
@@ -128,7 +145,7 @@ def extracted_documents(
     status = {k: f"| `{k[:12]}` | no longer in the raw folder | | |" for k in keys if k not in by_id}
     status |= {k: f"| {by_id[k].file_name} | already extracted | | |" for k in keys if k in done and k in by_id}
     appended = failures = 0
-    for raw, doc_events in extract_documents(todo):
+    for raw, doc_events in extract_documents(todo, config.limits()):
         appended += store.append(doc_events)  # one transaction per document, as soon as it is read
         status[raw.document_id] = _report_row(raw, doc_events)
         if doc_events[-1].event_type == "ExtractionFailed":

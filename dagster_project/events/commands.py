@@ -31,14 +31,14 @@ def correct_cell(store: EventStore, document_id: str, table_index: int, row_inde
         """with newest as (select payload from events
                            where event_type = 'TablesExtracted' and document_id = ?
                            order by recorded_at desc, event_id desc limit 1)
-           select json_extract(t.value, '$.columns'), json_extract(t.value, '$.rows[*].row_index')
+           select json_extract(t.value, '$.columns'), json_extract_string(t.value, '$.rows[*].row_index')
            from newest, unnest(json_extract(newest.payload, '$.tables[*]')) as t(value)
            where cast(json_extract(t.value, '$.table_index') as int) = ?""",
         [document_id, table_index],
     )
     if not table:
         raise ValueError(f"document {document_id[:12]} has no table {table_index} in its newest extraction")
-    columns, rows = json.loads(table[0][0]), [int(r) for r in json.loads(table[0][1] or "[]")]
+    columns, rows = json.loads(table[0][0]), [int(r) for r in table[0][1] or []]
     if row_index not in rows:
         span = f"rows {min(rows)}–{max(rows)}" if rows else "no rows"
         raise ValueError(f"table {table_index} has no row {row_index} ({span})")
