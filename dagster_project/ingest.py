@@ -57,6 +57,7 @@ def sha256_file(path: Path) -> str:
 
 SIDECAR_SUFFIX = ".meta.yaml"
 PARTIAL_DOWNLOAD_SUFFIXES = (".part", ".crdownload", ".tmp", ".partial", ".download")
+OTHER_FORMAT = "not a document format (.pdf, .docx, .xlsx)"  # skipped without a note
 
 
 def skip_reason(path: Path) -> str | None:
@@ -75,7 +76,7 @@ def skip_reason(path: Path) -> str | None:
     if name.lower().endswith(PARTIAL_DOWNLOAD_SUFFIXES):
         return "partial download or temporary file"
     if path.suffix.lower() not in FORMATS:
-        return "not a document format (.pdf, .docx, .xlsx)"
+        return OTHER_FORMAT
     if not path.is_file():
         return "not a regular file"
     return None
@@ -112,7 +113,7 @@ def document_paths(raw_dir: Path) -> list[Path]:
 
 def skipped_files(raw_dir: Path) -> list[tuple[Path, str]]:
     """The files below raw_dir that are not read as documents and say why, except other formats."""
-    return [(p, r) for p, r in walk_raw(raw_dir)[1] if not r.startswith("not a document format")]
+    return [(p, r) for p, r in walk_raw(raw_dir)[1] if r != OTHER_FORMAT]
 
 
 def sidecar_path(document: Path) -> Path:
@@ -192,6 +193,13 @@ def inflated_size(compressed: bytes, limit: int) -> int:
     return total
 
 
+def stream_dictionary(data, stream_start: int, reach: int = 4096) -> bytes:
+    """The bytes between a stream's `obj` keyword and the stream (at most reach bytes back)."""
+    low = max(0, stream_start - reach)
+    obj = data.rfind(b"obj", low, stream_start)
+    return data[obj if obj >= 0 else low:stream_start]
+
+
 def pdf_cost_reason(path: Path, max_inflated_mb: int, max_objects: int) -> str | None:
     """Why a PDF is too costly to open, from a cheap scan of its bytes before any parser reads it: more
     objects than a budget document has, or Flate streams that inflate to more than max_inflated_mb."""
@@ -204,8 +212,7 @@ def pdf_cost_reason(path: Path, max_inflated_mb: int, max_objects: int) -> str |
         limit = max_inflated_mb << 20
         total = 0
         for match in PDF_STREAM.finditer(data):
-            dictionary = data[max(0, data.rfind(b"obj", max(0, match.start() - 4096), match.start())):match.start()]
-            if b"/FlateDecode" not in dictionary:
+            if b"/FlateDecode" not in stream_dictionary(data, match.start()):
                 continue
             end = data.find(b"endstream", match.end())
             total += inflated_size(data[match.end():end if end >= 0 else len(data)], limit - total)
