@@ -82,7 +82,6 @@ MAX_SIDECAR_BYTES = 64 << 10
 MAX_TEXT_CHARS = 100  # a region or office name is tens of characters
 MIN_YEAR, MAX_YEAR = 2000, 2100
 DOC_KINDS = ("department", "unit", "narrative")
-SIDECAR_FIELDS = ("fiscal_year", "region_code", "region_name", "doc_kind", "subject_code", "department_code")
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ def _doc_kind(value: Any) -> str:
 FIELD_RULES = {"fiscal_year": _year, "region_code": _region_code, "region_name": _region_name,
                "doc_kind": _doc_kind, "subject_code": _code("subject_code"),
                "department_code": _code("department_code")}
-assert set(FIELD_RULES) == set(SIDECAR_FIELDS)
+SIDECAR_FIELDS = tuple(FIELD_RULES)
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
