@@ -38,9 +38,10 @@ def totals(warehouse: Path, ids: list[str]) -> dict[str, tuple]:
 
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
+    # apostrophes in both paths: every path reaches SQL as a parameter or a quoted literal
+    raw = tmp_path_factory.mktemp("raw'folder")
     outside = tmp_path_factory.mktemp("outside")
-    warehouse = tmp_path_factory.mktemp("wh") / "budget.duckdb"
+    warehouse = tmp_path_factory.mktemp("o'brien") / "budget.duckdb"
     samples = by_size()
     good, bases, linked = samples[:2], samples[2:4], samples[4]
     for pdf in good:
@@ -89,6 +90,8 @@ def test_build_succeeds(hostile_build):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     assert "Traceback" not in proc.stdout + proc.stderr
     assert not PWNED.exists()
+    parquet = hostile_build["warehouse"].parent / "parquet"
+    assert (parquet / "dim_document.parquet").exists() and (parquet / "fact_expenditure.parquet").exists()
 
 
 def test_good_documents_unchanged(hostile_build):
