@@ -1,4 +1,7 @@
-"""`budgetwh`: build the warehouse in-process (the same asset graph `dagster dev` shows) and inspect it."""
+"""`budgetwh`: build the warehouse in-process (the same asset graph `dagster dev` shows) and inspect it.
+
+Every command answers a bad argument, a missing warehouse or a missing match with one line on stderr and
+a non-zero exit status, never a traceback."""
 
 from __future__ import annotations
 
@@ -7,38 +10,56 @@ import os
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any
 
-from .settings import REPO_ROOT
+from .settings import REPO_ROOT, Paths, current_paths
+from .validation import check_document_prefix, parse_amount_text, parse_as_of
+
+BAD_ARGUMENT = 2  # argparse's exit status for a bad argument; also a missing warehouse or match
+FAILED = 1
 
 
-def _set_paths(args: argparse.Namespace) -> None:
-    if getattr(args, "as_of", None):
-        os.environ["BUDGETWH_AS_OF"] = args.as_of
-    if getattr(args, "full_refresh", False):
-        os.environ["BUDGETWH_FULL_REFRESH"] = "1"
-    if getattr(args, "raw_dir", None):
-        os.environ["BUDGETWH_RAW_DIR"] = str(Path(args.raw_dir).resolve())
-    if getattr(args, "warehouse", None):
-        os.environ["BUDGETWH_WAREHOUSE"] = str(Path(args.warehouse).resolve())
+def paths_from_args(args: argparse.Namespace) -> Paths:
+    """The raw folder and warehouse a command works on: its options, else the defaults (settings.py)."""
+    default = current_paths()
+    raw = getattr(args, "raw_dir", None)
+    wh = getattr(args, "warehouse", None)
+    return Paths(Path(raw).resolve() if raw else default.raw_dir, Path(wh).resolve() if wh else default.warehouse)
+
+
+def build_run_config(paths: Paths, as_of: str | None, full_refresh: bool) -> dict[str, Any]:
+    """The run config of a `budgetwh build` run: paths as the warehouse resource's config, the dbt options
+    as the dbt asset's config (what the launchpad shows), no environment variables."""
+    return {
+        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        "resources": {"warehouse": {"config": {"raw_dir": str(paths.raw_dir), "warehouse": str(paths.warehouse)}}},
+        "ops": {"dbt_models": {"config": {"as_of": as_of, "full_refresh": full_refresh}}},
+    }
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    _set_paths(args)
+    paths = paths_from_args(args)
+    as_of = parse_as_of(args.as_of) if args.as_of else None  # refused here, before anything runs
+    if not paths.raw_dir.is_dir():
+        raise ValueError(f"--raw-dir {paths.raw_dir} is not a folder")
     from dagster import DagsterInstance
 
     from .assets.documents import extracted_documents
     from .assets.partitions import documents_partitions, partition_range_tags
     from .assets.publish import summarize
     from .definitions import defs
-    from .ingest import document_ids, scan_raw
-    from .settings import current_paths
+    from .ingest import document_ids, scan_raw, skipped_files
 
-    paths = current_paths()
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     job = defs.resolve_job_def("build_warehouse")
     log_path = paths.warehouse.parent / "logs" / "build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"building {paths.warehouse} from {paths.raw_dir} (log: {log_path})", flush=True)
+    skipped = skipped_files(paths.raw_dir)
+    for path, reason in skipped[:10]:
+        print(f"  skipped {path.relative_to(paths.raw_dir)}: {reason}")
+    if len(skipped) > 10:
+        print(f"  … and {len(skipped) - 10} more files skipped (listed in the raw_documents metadata)")
     # dbt's and Dagster's step output goes to the log file; the terminal gets the summary.
     # One run over every document's partition: extraction skips the documents already in the event log.
     ids = document_ids(scan_raw(paths.raw_dir, cache=paths.raw_index))
@@ -47,7 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config=build_run_config(paths, as_of, args.full_refresh),
             tags=partition_range_tags(ids) if ids else None,
             # no documents: nothing to extract, the rest still builds (an empty warehouse)
             asset_selection=None if ids else [k for k in job.asset_layer.executable_asset_keys
@@ -77,22 +98,26 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    _set_paths(args)
-    from .events.store import EventStore
-    from .settings import current_paths
-
-    paths = current_paths()
-    store = EventStore(paths.events_db)
+    paths = paths_from_args(args)
+    store = _store(paths)
     rows = store.query(
         """select r.document_id, json_extract_string(r.payload, '$.file_name'),
                   coalesce(f.reason, case when t.document_id is null then 'registered'
                                           when json_extract_string(r.payload, '$.doc_kind') = 'narrative'
-                                          then 'ok: narrative only, no tables' else 'ok' end)
+                                          then 'ok: narrative only, no tables' else 'ok' end),
+                  m.sidecar_rejected
            from (select * from events where event_type = 'DocumentRegistered'
                  qualify row_number() over (partition by document_id order by recorded_at desc) = 1) r
            left join (select document_id, json_extract_string(payload, '$.reason') as reason from events
                       where event_type = 'ExtractionFailed') f using (document_id)
            left join (select distinct document_id from events where event_type = 'TablesExtracted') t
+             using (document_id)
+           left join (select document_id,
+                             case when event_type = 'MetadataRejected'
+                                  then json_extract_string(payload, '$.reason') end as sidecar_rejected
+                      from events where event_type in ('MetadataAsserted', 'MetadataRejected')
+                      qualify row_number() over (partition by document_id
+                                                 order by recorded_at desc, event_id) = 1) m
              using (document_id)
            order by 2"""
     )
@@ -101,9 +126,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     checks = _failed_checks(paths.warehouse)
     verdicts = {v.document_id: v for v in _verdicts(paths.warehouse)}
-    for doc, name, status in rows:
+    for doc, name, status, sidecar in rows:
         v = verdicts.get(doc)
-        print(f"{doc[:12]}  {status:<40}  {checks.get(doc, ''):<36}  {v.completeness if v else '':<14}  {name}")
+        note = f"  (sidecar rejected: {sidecar})" if sidecar else ""
+        print(f"{doc[:12]}  {status:<40}  {checks.get(doc, ''):<36}  {v.completeness if v else '':<14}  {name}{note}")
         if v and v.completeness != "complete":
             for reason in v.reasons:
                 print(f"{'':14}- {reason}")
@@ -126,34 +152,33 @@ def _failed_checks(warehouse: Path) -> dict[str, str]:
     """document_id → 'N checks failed' from the published warehouse (empty before the first build)."""
     if not warehouse.exists():
         return {}
-    import duckdb
+    from .resources import connect
 
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
+    with connect(warehouse, read_only=True) as con:
         rows = con.execute(
             """select document_id, count(*) filter (where status = 'fail'),
                       count(*) filter (where status = 'pass_within_tolerance')
                from check_results group by 1"""
         ).fetchall()
-    finally:
-        con.close()
     return {d: f"{f} checks failed, {w} within tolerance" for d, f, w in rows}
 
 
-def _store(args: argparse.Namespace):
-    _set_paths(args)
+def _store(paths: Paths):
+    """The event store beside the warehouse; a missing one is an error (a typo in --warehouse)."""
     from .events.store import EventStore
-    from .settings import current_paths
 
-    return EventStore(current_paths().events_db)
+    if not paths.events_db.exists():
+        raise ValueError(f"no warehouse at {paths.warehouse} (no {paths.events_db.name}; run `budgetwh build`)")
+    return EventStore(paths.events_db)
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from .events.commands import correct_cell, resolve_document_id
 
-    store = _store(args)
+    value = parse_amount_text(args.value)  # refused before the log is opened
+    store = _store(paths_from_args(args))
     doc = resolve_document_id(store, args.document)
-    ev = correct_cell(store, doc, args.table, args.row, args.column, args.value, args.reason, args.author)
+    ev = correct_cell(store, doc, args.table, args.row, args.column, value, args.reason, args.author)
     print(f"CellCorrected {ev.event_id} appended; run `budgetwh build` to update the marts")
     return 0
 
@@ -161,7 +186,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 def cmd_retract(args: argparse.Namespace) -> int:
     from .events.commands import resolve_document_id, retract_document
 
-    store = _store(args)
+    store = _store(paths_from_args(args))
     ev = retract_document(store, resolve_document_id(store, args.document), args.reason, args.author)
     print(f"DocumentRetracted {ev.event_id} appended; run `budgetwh build` to update the marts")
     return 0
@@ -170,36 +195,43 @@ def cmd_retract(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     from .events.commands import history, resolve_document_id
 
-    store = _store(args)
+    store = _store(paths_from_args(args))
     doc = resolve_document_id(store, args.document) if args.document else None
-    for at, kind, d, event_id, version, detail in history(store, doc, args.unit):
+    rows = history(store, doc, args.unit)
+    if not rows:
+        raise ValueError(f"no events for unit {args.unit!r}" if args.unit else f"no events for {doc[:12]}")
+    for at, kind, d, event_id, version, detail in rows:
         print(f"{at:%Y-%m-%d %H:%M:%S}  {kind:<19} {d[:12] if d else '-':<12}  {event_id[:12]}  {version:<10} {detail}")
     return 0
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    _set_paths(args)
-    from .settings import current_paths
     from .trace import trace
 
-    print(trace(current_paths().warehouse, args.document, args.unit, args.year, args.code, args.table, args.row))
+    document = check_document_prefix(args.document) if args.document else None
+    print(trace(paths_from_args(args).warehouse, document, args.unit, args.year, args.code, args.table, args.row))
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    _set_paths(args)
     from .report import write_report
-    from .settings import current_paths
 
-    paths = current_paths()
+    paths = paths_from_args(args)
     out = Path(args.out).resolve() if args.out else paths.report_dir
     target, _, charts = write_report(paths.warehouse, out, pngs=args.png)
     print(f"report: {target} ({sum(c.figure is not None for c in charts)} charts)")
     return 0
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line (its usage is one `--help` away)."""
+
+    def error(self, message: str):  # noqa: ANN201 - argparse's signature
+        self.exit(BAD_ARGUMENT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="budgetwh", description=__doc__)
+    parser = OneLineParser(prog="budgetwh", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="ingest raw documents and build + publish the warehouse")
     build.add_argument("--raw-dir", default=None, help=f"documents folder (default {REPO_ROOT / 'raw'})")
@@ -248,11 +280,33 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--png", action="store_true", help="also write each chart as <chart>.png")
     rep.set_defaults(func=cmd_report)
     args = parser.parse_args(argv)
+    return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a command; what goes wrong is one line on stderr and a non-zero status, never a traceback."""
+    import duckdb
+
+    from .resources import StoreBusyError
+
     try:
         return args.func(args)
-    except ValueError as exc:
-        print(f"budgetwh {args.command}: {exc}", file=sys.stderr)
-        return 2
+    except ValueError as exc:  # a bad argument, a missing warehouse or a missing match
+        print(f"budgetwh {args.command}: {_one_line(exc)}", file=sys.stderr)
+        return BAD_ARGUMENT
+    except (StoreBusyError, OSError, duckdb.Error) as exc:
+        print(f"budgetwh {args.command}: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return FAILED
+    except Exception as exc:  # a bug: still one line; BUDGETWH_DEBUG=1 shows the traceback
+        if os.environ.get("BUDGETWH_DEBUG"):
+            raise
+        print(f"budgetwh {args.command}: internal error {type(exc).__name__}: {_one_line(exc)} "
+              "(BUDGETWH_DEBUG=1 shows where)", file=sys.stderr)
+        return FAILED
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:500]
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from dagster import Definitions, load_assets_from_modules
 
 from .assets import checks, dbt, document_reports, documents, publish, warehouse_report
 from .jobs import build_job
-from .resources import WarehouseResource
+from .resources import WarehouseResource, dbt_resource
 from .settings import current_paths
 
 _paths = current_paths()
@@ -19,6 +19,6 @@ defs = Definitions(
     sensors=[documents.raw_folder_sensor, document_reports.document_partitions],
     resources={
         "warehouse": WarehouseResource(raw_dir=str(_paths.raw_dir), warehouse=str(_paths.warehouse)),
-        "dbt": dbt.dbt_resource(),
+        "dbt": dbt_resource(),
     },
 )

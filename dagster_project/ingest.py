@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import mmap
 import multiprocessing
 import os
+import re
 import resource
 import time
 import traceback
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +28,9 @@ from .extraction.classify import FINANCIAL_KINDS, interpret_table, kinds_from_co
 from .extraction.metadata import infer_metadata
 from .extraction.narrative import narrative_claims
 from .extraction.vocabulary import MULTIPLIERS
+from .validation import MAX_SIDECAR_BYTES, SidecarResult, parse_sidecar
+
+log = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "0.5.1"
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}
@@ -49,14 +56,69 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+SIDECAR_SUFFIX = ".meta.yaml"
+PARTIAL_DOWNLOAD_SUFFIXES = (".part", ".crdownload", ".tmp", ".partial", ".download")
+OTHER_FORMAT = "not a document format (.pdf, .docx, .xlsx)"  # skipped without a note
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file below the raw folder is not read as a document, or None for a document.
+
+    Symbolic links are never followed (a link could bring in any file on the machine), neither to files
+    nor to folders; hidden files and folders, office lock files (~$x.docx) and partial downloads are
+    skipped, as are files of other formats (sidecars are read beside their document)."""
+    if path.is_symlink():
+        return "symbolic link: not followed (put the file itself in the raw folder)"
+    name = path.name
+    if name.startswith("."):
+        return "hidden file"
+    if name.startswith("~$"):
+        return "temporary office file (the document is open in an office program)"
+    if name.lower().endswith(PARTIAL_DOWNLOAD_SUFFIXES):
+        return "partial download or temporary file"
+    if path.suffix.lower() not in FORMATS:
+        return OTHER_FORMAT
+    if not path.is_file():
+        return "not a regular file"
+    return None
+
+
+def walk_raw(raw_dir: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(documents, skipped files with the reason) below raw_dir. Folders that are links or hidden are not
+    entered; sidecars are neither documents nor skipped."""
+    documents, skipped = [], []
+    for folder, dirs, names in os.walk(raw_dir, followlinks=False):
+        here = Path(folder)
+        for d in list(dirs):
+            if d.startswith(".") or (here / d).is_symlink():
+                dirs.remove(d)
+                skipped.append((here / d, "hidden folder" if d.startswith(".") else
+                                "symbolic link: not followed (put the file itself in the raw folder)"))
+        dirs.sort()
+        for name in sorted(names):
+            path = here / name
+            if name.endswith(SIDECAR_SUFFIX) and not name.startswith("."):
+                continue
+            reason = skip_reason(path)
+            if reason is None:
+                documents.append(path)
+            else:
+                skipped.append((path, reason))
+    return sorted(documents), skipped
+
+
 def document_paths(raw_dir: Path) -> list[Path]:
-    """Every document file below raw_dir (recursively), hidden files excepted."""
-    return [p for p in sorted(raw_dir.rglob("*"))
-            if p.suffix.lower() in FORMATS and p.is_file() and not p.name.startswith(".")]
+    """Every document file below raw_dir (recursively); see `skip_reason` for what is left out."""
+    return walk_raw(raw_dir)[0]
+
+
+def skipped_files(raw_dir: Path) -> list[tuple[Path, str]]:
+    """The files below raw_dir that are not read as documents and say why, except other formats."""
+    return [(p, r) for p, r in walk_raw(raw_dir)[1] if r != OTHER_FORMAT]
 
 
 def sidecar_path(document: Path) -> Path:
-    return document.with_name(document.name + ".meta.yaml")
+    return document.with_name(document.name + SIDECAR_SUFFIX)
 
 
 def scan_raw(raw_dir: Path, cache: Path | None = None) -> list[RawFile]:
@@ -112,6 +174,69 @@ class NotABudgetError(Exception):
         self.reason = reason
 
 
+PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+INFLATE_CHUNK = 8 << 20
+
+
+def inflated_size(compressed: bytes, limit: int) -> int:
+    """How many bytes a zlib stream inflates to, counting no further than just past limit (the output is
+    thrown away chunk by chunk: memory stays at one chunk whatever the stream holds)."""
+    d = zlib.decompressobj()
+    total = 0
+    pending = compressed
+    try:
+        while total <= limit and pending:
+            out = d.decompress(pending, INFLATE_CHUNK)
+            total += len(out)
+            pending = d.unconsumed_tail
+            if d.eof or not out:
+                break
+    except zlib.error:
+        pass  # a damaged stream: the parser reports it, this scan only measures
+    return total
+
+
+def stream_dictionary(data, stream_start: int, reach: int = 4096) -> bytes:
+    """The bytes between a stream's `obj` keyword and the stream (at most reach bytes back)."""
+    low = max(0, stream_start - reach)
+    obj = data.rfind(b"obj", low, stream_start)
+    return data[obj if obj >= 0 else low:stream_start]
+
+
+def pdf_cost_reason(path: Path, max_inflated_mb: int, max_objects: int) -> str | None:
+    """Why a PDF is too costly to open, from a cheap scan of its bytes before any parser reads it: more
+    objects than a budget document has, or Flate streams that inflate to more than max_inflated_mb."""
+    if path.stat().st_size == 0:
+        return None
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        objects = sum(1 for _ in PDF_OBJECT.finditer(data))
+        if objects > max_objects:
+            return f"too costly: {objects:,} objects, more than the {max_objects:,} a budget document has"
+        limit = max_inflated_mb << 20
+        total = 0
+        for match in PDF_STREAM.finditer(data):
+            if b"/FlateDecode" not in stream_dictionary(data, match.start()):
+                continue
+            end = data.find(b"endstream", match.end())
+            total += inflated_size(data[match.end():end if end >= 0 else len(data)], limit - total)
+            if total > limit:
+                return (f"too costly: streams inflate to more than {max_inflated_mb} MB "
+                        "(a compression bomb or not a budget document)")
+    return None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document bounds: one pathological file must not take the machine down with it."""
+
+    timeout_s: float = 600.0
+    memory_mb: int = 3072
+    workers: int = max(1, min(4, os.cpu_count() or 1))
+    max_inflated_mb: int = 512  # all Flate streams of a PDF, inflated (checked before a parser opens it)
+    max_objects: int = 500_000
+
+
 def pdf_page_count(path: Path) -> int | None:
     import pdfplumber
 
@@ -122,10 +247,14 @@ def pdf_page_count(path: Path) -> int | None:
         return None
 
 
-def extract_any(path: Path, fmt: str):
+def extract_any(path: Path, fmt: str, limits: Limits | None = None):
+    limits = limits or Limits()
     if fmt == "pdf":
         from .extraction.pdf import extract_pdf
 
+        costly = pdf_cost_reason(path, limits.max_inflated_mb, limits.max_objects)
+        if costly:
+            raise NotABudgetError(costly)
         pages = pdf_page_count(path)
         if pages and pages > MAX_PAGES:
             raise NotABudgetError(f"too long: {pages} pages, more than the {MAX_PAGES} a budget document has")
@@ -135,19 +264,10 @@ def extract_any(path: Path, fmt: str):
     return {"docx": extract_docx, "xlsx": extract_xlsx}[fmt](path)
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Per-document bounds: one pathological file must not take the machine down with it."""
-
-    timeout_s: float = 600.0
-    memory_mb: int = 3072
-    workers: int = max(1, min(4, os.cpu_count() or 1))
-
-
-def _child(raw: RawFile, memory_mb: int, conn) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+def _child(raw: RawFile, limits: Limits, conn) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb << 20, limits.memory_mb << 20))
     try:
-        conn.send(document_events(raw))
+        conn.send(document_events(raw, limits))
     except MemoryError:
         conn.send(None)
     finally:
@@ -164,7 +284,7 @@ def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> Iterato
         while pending and len(running) < limits.workers:
             raw = pending.pop(0)
             parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(raw, limits.memory_mb, child), daemon=True)
+            proc = ctx.Process(target=_child, args=(raw, limits, child), daemon=True)
             proc.start()
             child.close()
             running.append((raw, proc, parent, time.monotonic()))
@@ -191,22 +311,38 @@ def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> Iterato
             yield raw, events if events is not None else failure_events(raw, reason)
 
 
-SIDECAR_FIELDS = {"fiscal_year", "region_code", "region_name", "doc_kind", "subject_code", "department_code"}
+def read_sidecar(path: Path) -> bytes | None:
+    """A sidecar's bytes, or None when there is none. A link is not followed (ValueError) and at most one
+    byte more than a sidecar may hold is read (parse_sidecar refuses the rest)."""
+    if path.is_symlink():
+        raise ValueError("symbolic link: not followed")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        return f.read(MAX_SIDECAR_BYTES + 1)
 
 
 def sidecar_events(raw: RawFile) -> list[Event]:
     """`name.pdf.meta.yaml` beside a document states metadata the document lacks or gets wrong; it
-    becomes a MetadataAsserted event that overrides the inferred values."""
-    import yaml
-
+    becomes a MetadataAsserted event that overrides the inferred values, or, when anything in it is
+    wrong, a MetadataRejected event with the reason (the document keeps what it states itself)."""
     path = sidecar_path(raw.path)
-    if not path.exists():
-        return []
-    fields = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    unknown = set(fields) - SIDECAR_FIELDS
-    if unknown:
-        raise ValueError(f"{path.name}: unknown fields {sorted(unknown)}; allowed: {sorted(SIDECAR_FIELDS)}")
-    return [Event("MetadataAsserted", raw.document_id, {"fields": fields, "source": path.name}, EXTRACTOR_VERSION)]
+    try:
+        data = read_sidecar(path)
+    except (ValueError, OSError) as exc:
+        result = SidecarResult(None, f"unreadable: {exc}")
+    else:
+        if data is None:
+            return []
+        result = parse_sidecar(data)
+    if result.fields is None:
+        log.info("%s: sidecar rejected: %s", path, result.reason)
+        return [Event("MetadataRejected", raw.document_id, {"source": path.name, "reason": result.reason},
+                      EXTRACTOR_VERSION)]
+    return [Event("MetadataAsserted", raw.document_id, {"fields": result.fields, "source": path.name},
+                  EXTRACTOR_VERSION)]
 
 
 def _base(raw: RawFile) -> dict[str, Any]:
@@ -221,11 +357,11 @@ def failure_events(raw: RawFile, reason: str, detail: str = "") -> list[Event]:
     ]
 
 
-def document_events(raw: RawFile) -> list[Event]:
+def document_events(raw: RawFile, limits: Limits | None = None) -> list[Event]:
     """DocumentRegistered + TablesExtracted for a good document; DocumentRegistered + ExtractionFailed otherwise."""
     base = _base(raw)
     try:
-        doc = extract_any(raw.path, raw.format)
+        doc = extract_any(raw.path, raw.format, limits)
         tables = interpret_document(doc.tables, doc.pages_text)
         financial = [t for t in tables if t["table_kind"] in FINANCIAL_KINDS]
         text = "".join(doc.pages_text[:20])

@@ -23,6 +23,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
+from .resources import connect
+
 log = logging.getLogger(__name__)
 
 # Debian's fonts-wqy-zenhei (`make fonts`): matplotlib ships no CJK glyphs.
@@ -118,7 +120,7 @@ def load_frames(con: duckdb.DuckDBPyConnection, top: int = 25) -> dict[str, pd.D
 def load_warehouse(warehouse: Path) -> dict[str, pd.DataFrame]:
     if not warehouse.exists():
         raise ValueError(f"{warehouse} does not exist: run `budgetwh build` first")
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         return load_frames(con)
 
 

@@ -1,4 +1,5 @@
-"""Where things live. Every path can be overridden by an environment variable; the CLI sets them."""
+"""Where things live. The defaults can be overridden by environment variables (for `dagster dev`); `budgetwh`
+names its paths with --raw-dir / --warehouse and passes them as run config."""
 
 from __future__ import annotations
 

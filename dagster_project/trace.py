@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
-
+from .resources import connect
 from .settings import DBT_DIR
 
 FACT_SQL = """
@@ -49,10 +48,9 @@ def dbt_tests_on(model: str, manifest_path: Path = DBT_DIR / "target" / "manifes
 
 def trace(warehouse: Path, document: str | None = None, unit: str | None = None, year: int | None = None,
           code: str | None = None, table: int | None = None, row: int | None = None) -> str:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
+    with connect(warehouse, read_only=True) as con:
         clauses, params = [], []
-        for sql, value in [("f.document_id like ?", document and document + "%"),
+        for sql, value in [("starts_with(f.document_id, ?)", document),
                            ("(f.unit_key = ? or split_part(f.unit_key, '-', 2) = ?)", unit),
                            ("f.fiscal_year = ?", year), ("f.function_code = ?", code),
                            ("f.table_index = ?", table), ("f.row_index = ?", row)]:
@@ -105,5 +103,3 @@ def trace(warehouse: Path, document: str | None = None, unit: str | None = None,
         if len(facts) > 20:
             out.append(f"… and {len(facts) - 20} more rows")
         return "\n".join(out)
-    finally:
-        con.close()

@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.resources import connect
+
 from .identities import IDENTITIES, Identity
 
 CHECK_RESULTS_COLUMNS = [
@@ -109,8 +111,7 @@ def run_all(db_path: Path, gx_dir: Path | None = None) -> pd.DataFrame:
     context = gx_context(gx_dir)
     now = datetime.now(UTC).replace(tzinfo=None)
     frames = []
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
+    with connect(db_path, read_only=True) as con:
         for identity in IDENTITIES:
             df, _ = validate(identity_frame(con, identity), identity, context)
             frames.append(
@@ -137,18 +138,13 @@ def run_all(db_path: Path, gx_dir: Path | None = None) -> pd.DataFrame:
                     }
                 )
             )
-    finally:
-        con.close()
     if gx_dir:
         context.build_data_docs()
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHECK_RESULTS_COLUMNS)
 
 
 def write_check_results(db_path: Path, results: pd.DataFrame) -> None:
-    con = duckdb.connect(str(db_path))
-    try:
+    with connect(db_path, read_only=False) as con:
         con.register("results_df", results)
         con.execute("create or replace table check_results as select * from results_df")
         con.execute("checkpoint")
-    finally:
-        con.close()

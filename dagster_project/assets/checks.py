@@ -1,7 +1,6 @@
 """Accounting identities (Great Expectations suites in expectations/) as a results table and asset checks."""
 
 
-import duckdb
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -18,7 +17,7 @@ from expectations.completeness import add_identity_failures
 from expectations.identities import IDENTITIES
 from expectations.suites import data_docs_index, run_all, write_check_results
 
-from ..resources import WarehouseResource
+from ..resources import WarehouseResource, connect
 
 MART_KEYS = {i.asset for i in IDENTITIES}
 
@@ -62,8 +61,7 @@ def check_results(context: AssetExecutionContext, warehouse: WarehouseResource) 
 )
 def identity_checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
     with warehouse.store.lock():
-        con = duckdb.connect(str(warehouse.paths.build_db), read_only=True)
-        try:
+        with connect(warehouse.paths.build_db, read_only=True) as con:
             rows_by_identity = {
                 i.name: con.execute(
                     """select document_id, status, table_kind, page, item, expected_yuan, actual_yuan,
@@ -73,8 +71,6 @@ def identity_checks(context: AssetCheckExecutionContext, warehouse: WarehouseRes
                 ).fetchall()
                 for i in IDENTITIES
             }
-        finally:
-            con.close()
     selected = {k.name for k in context.selected_asset_check_keys}
     for identity in IDENTITIES:
         if identity.name not in selected:

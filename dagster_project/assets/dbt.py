@@ -2,17 +2,18 @@
 
 
 import json
-import os
 import subprocess
 from collections.abc import Mapping
 from typing import Any
 
 import duckdb
-from dagster import AssetExecutionContext, MetadataValue, Output, TableColumn, TableSchema
+from dagster import AssetExecutionContext, Config, MetadataValue, Output, TableColumn, TableSchema
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from pydantic import Field, field_validator
 
-from ..resources import WarehouseResource
+from ..resources import WarehouseResource, connect, sql_identifier
 from ..settings import DBT_DIR, DBT_EXECUTABLE
+from ..validation import parse_as_of
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 
@@ -43,21 +44,42 @@ class LayerTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "marts"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    paths = warehouse.paths
-    paths.export_env()
-    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
+class DbtBuildConfig(Config):
+    """How `dbt build` runs (the launchpad shows these; `budgetwh build --as-of/--full-refresh` sets them)."""
+
+    as_of: str | None = Field(
+        default=None,
+        description="Rebuild as known at this UTC timestamp, e.g. '2026-12-03 08:00:00': events recorded "
+        "later are ignored. Empty: every event.")
+    full_refresh: bool = Field(
+        default=False, description="Rebuild the incremental models from the whole event log.")
+
+    @field_validator("as_of")
+    @classmethod
+    def _timestamp(cls, value: str | None) -> str | None:
+        return parse_as_of(value) if value else None
+
+
+def dbt_build_args(config: DbtBuildConfig) -> list[str]:
+    """`dbt build` arguments: the as-of time reaches dbt as a typed var the macro checks again."""
     args = ["build"]
-    if os.environ.get("BUDGETWH_AS_OF"):
-        args += ["--vars", json.dumps({"as_of": os.environ["BUDGETWH_AS_OF"]})]
-    if os.environ.get("BUDGETWH_FULL_REFRESH"):
+    if config.as_of:
+        args += ["--vars", json.dumps({"as_of": parse_as_of(config.as_of)})]
+    if config.full_refresh:
         args += ["--full-refresh"]
+    return args
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+               config: DbtBuildConfig):
+    paths = warehouse.paths
+    paths.export_env()  # profiles.yml reads the two database paths (dbt has no other way in)
+    paths.build_db.parent.mkdir(parents=True, exist_ok=True)
     with warehouse.store.lock():  # dbt reads the event store and writes the build file
-        events = list(dbt.cli(args, context=context).stream())
+        events = list(dbt.cli(dbt_build_args(config), context=context).stream())
         # Row counts and a preview of each table, read once dbt has released the build file.
-        con = duckdb.connect(str(paths.build_db), read_only=True)
-        try:
+        with connect(paths.build_db, read_only=True) as con:
             for event in events:
                 if isinstance(event, Output):
                     key = context.asset_key_for_output(event.output_name)
@@ -66,8 +88,6 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
                     event = event.with_metadata(
                         {**event.metadata, **table_metadata(con, key.path[-1], descriptions)})
                 yield event
-        finally:
-            con.close()
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, name: str, descriptions: dict[str, str] | None = None
@@ -80,8 +100,8 @@ def table_metadata(con: duckdb.DuckDBPyConnection, name: str, descriptions: dict
     ).fetchall()
     if not columns or name.startswith("stg_"):
         return {}
-    rows = con.execute(f"select count(*) from {name}").fetchone()[0]
-    preview = con.execute(f"select * from {name} limit 5").df()
+    rows = con.execute(f"select count(*) from {sql_identifier(name)}").fetchone()[0]
+    preview = con.execute(f"select * from {sql_identifier(name)} limit 5").df()
     for col in preview.columns:
         if preview[col].dtype == object:
             preview[col] = preview[col].astype(str).str.slice(0, 40)
@@ -92,6 +112,3 @@ def table_metadata(con: duckdb.DuckDBPyConnection, name: str, descriptions: dict
         "preview": MetadataValue.md(preview.to_markdown(index=False)),
     }
 
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_DIR), dbt_executable=DBT_EXECUTABLE)

@@ -23,12 +23,12 @@ from dagster import (
     sensor,
 )
 
-from ..resources import WarehouseResource
+from ..resources import WarehouseResource, connect
 from .partitions import documents_partitions
 from .publish import published_warehouse
 
 DOCUMENT_SQL = """select file_name, status, status_reason, doc_kind, fiscal_year, region_name, subject_code,
-                         currency_unit, completeness, coalesce(completeness_reasons, [])
+                         currency_unit, completeness, coalesce(completeness_reasons, []), sidecar_rejected_reason
                   from dim_document where document_id = ?"""
 TABLES_SQL = """select table_index, table_kind, page, title, row_count, is_empty from int_tables
                 where document_id = ? order by table_index"""
@@ -36,7 +36,7 @@ CHECKS_SQL = """select identity, status, page, item, expected_yuan, actual_yuan,
                 from check_results where document_id = ? order by identity, page"""
 # What a report shows; a change in it is a reason to materialize the report again.
 FINGERPRINT_SQL = """select d.document_id,
-        md5(concat_ws('|', d.status, d.completeness, array_to_string(d.completeness_reasons, '|'), (select count(*) from int_tables t where t.document_id = d.document_id),
+        md5(concat_ws('|', d.status, d.completeness, array_to_string(d.completeness_reasons, '|'), d.sidecar_rejected_reason, (select count(*) from int_tables t where t.document_id = d.document_id),
             (select string_agg(concat_ws(':', r.identity, r.status, r.page, r.difference_yuan), ','
                     order by r.identity, r.status, r.page, r.difference_yuan)
              from check_results r where r.document_id = d.document_id))) as fingerprint
@@ -47,7 +47,7 @@ def document_report_metadata(con: duckdb.DuckDBPyConnection, document_id: str) -
     doc = con.execute(DOCUMENT_SQL, [document_id]).fetchone()
     if doc is None:
         raise ValueError(f"document {document_id} is not in the published warehouse")
-    file_name, status, reason, kind, year, region, subject, currency, completeness, reasons = doc
+    file_name, status, reason, kind, year, region, subject, currency, completeness, reasons, sidecar_rejected = doc
     tables = con.execute(TABLES_SQL, [document_id]).df()
     checks = con.execute(CHECKS_SQL, [document_id]).df()
     counts = checks["status"].value_counts()
@@ -62,6 +62,7 @@ def document_report_metadata(con: duckdb.DuckDBPyConnection, document_id: str) -
         "currency_unit": currency or "",
         "completeness": completeness or "",
         "completeness_reasons": MetadataValue.md("\n".join(f"- {r}" for r in reasons) or "none"),
+        "sidecar_rejected_reason": sidecar_rejected or "",
         "tables_found": len(tables),
         "tables": MetadataValue.md(tables.to_markdown(index=False)),
         "checks_passed": int(counts.get("pass", 0)),
@@ -83,7 +84,7 @@ def document_report_metadata(con: duckdb.DuckDBPyConnection, document_id: str) -
     "from the published warehouse. Partitions are added by the `document_partitions` sensor.",
 )
 def document_report(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with duckdb.connect(str(warehouse.paths.warehouse), read_only=True) as con:
+    with warehouse.read() as con:
         return MaterializeResult(metadata=document_report_metadata(con, context.partition_key))
 
 
@@ -91,7 +92,7 @@ document_report_job = define_asset_job("document_reports", selection=AssetSelect
 
 
 def report_fingerprints(warehouse_file) -> dict[str, str]:
-    with duckdb.connect(str(warehouse_file), read_only=True) as con:
+    with connect(warehouse_file, read_only=True) as con:
         return dict(con.execute(FINGERPRINT_SQL).fetchall())
 
 

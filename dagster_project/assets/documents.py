@@ -12,6 +12,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     BackfillPolicy,
+    Config,
     DefaultSensorStatus,
     MaterializeResult,
     MetadataValue,
@@ -26,6 +27,7 @@ from ..events.commands import supersede_events
 from ..events.store import EventStore
 from ..ingest import (
     EXTRACTOR_VERSION,
+    Limits,
     RawFile,
     document_ids,
     document_paths,
@@ -33,11 +35,26 @@ from ..ingest import (
     scan_raw,
     sidecar_events,
     sidecar_path,
+    skipped_files,
 )
 from ..resources import WarehouseResource
 from .partitions import documents_partitions, partition_range_tags
 
 EVENT_STORE_KEY = AssetKey(["event_store", "events"])
+
+
+class ExtractionConfig(Config):
+    """Per-document bounds of an extraction (the launchpad shows them): a document over one of them ends as
+    ExtractionFailed with the reason, the others go on."""
+
+    timeout_s: float = Limits.timeout_s
+    memory_mb: int = Limits.memory_mb
+    max_inflated_mb: int = Limits.max_inflated_mb
+    max_objects: int = Limits.max_objects
+
+    def limits(self) -> Limits:
+        return Limits(timeout_s=self.timeout_s, memory_mb=self.memory_mb, max_inflated_mb=self.max_inflated_mb,
+                      max_objects=self.max_objects)
 
 
 def extraction_backfill_policy() -> BackfillPolicy:
@@ -55,11 +72,21 @@ def extraction_backfill_policy() -> BackfillPolicy:
     description="Every document file in the raw folder, identified by the sha256 of its bytes (document_id).",
 )
 def raw_documents(context: AssetExecutionContext, warehouse: WarehouseResource) -> list[RawFile]:
-    files = scan_raw(warehouse.paths.raw_dir, cache=warehouse.paths.raw_index)
+    raw_dir = warehouse.paths.raw_dir
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"the raw folder {raw_dir} does not exist")
+    files = scan_raw(raw_dir, cache=warehouse.paths.raw_index)
+    skipped = skipped_files(raw_dir)
+    for path, reason in skipped:
+        context.log.info(f"skipped {path.relative_to(raw_dir)}: {reason}")
     context.add_output_metadata(
         {
             "documents": len(files),
-            "raw_dir": str(warehouse.paths.raw_dir),
+            "raw_dir": str(raw_dir),
+            "skipped_files": len(skipped),
+            "skipped": MetadataValue.md(
+                "| file | why |\n|---|---|\n"
+                + "\n".join(f"| {p.relative_to(raw_dir)} | {r} |" for p, r in skipped)),
             "files": MetadataValue.md(
                 "| file | format | document_id |\n|---|---|---|\n"
                 + "\n".join(f"| {f.file_name} | {f.format} | `{f.document_id[:12]}` |" for f in files)
@@ -106,7 +133,8 @@ def _report_row(raw: RawFile, events: list) -> str:
     ),
 )
 def extracted_documents(
-    context: AssetExecutionContext, warehouse: WarehouseResource, raw_documents: list[RawFile]
+    context: AssetExecutionContext, warehouse: WarehouseResource, raw_documents: list[RawFile],
+    config: ExtractionConfig,
 ) -> MaterializeResult:
     store = warehouse.store
     store.ensure()
@@ -117,7 +145,7 @@ def extracted_documents(
     status = {k: f"| `{k[:12]}` | no longer in the raw folder | | |" for k in keys if k not in by_id}
     status |= {k: f"| {by_id[k].file_name} | already extracted | | |" for k in keys if k in done and k in by_id}
     appended = failures = 0
-    for raw, doc_events in extract_documents(todo):
+    for raw, doc_events in extract_documents(todo, config.limits()):
         appended += store.append(doc_events)  # one transaction per document, as soon as it is read
         status[raw.document_id] = _report_row(raw, doc_events)
         if doc_events[-1].event_type == "ExtractionFailed":
@@ -149,18 +177,17 @@ def event_store(
 ) -> MaterializeResult:
     store = warehouse.store
     store.ensure()
-    sidecars = []
-    for raw in raw_documents:
-        try:
-            sidecars += sidecar_events(raw)
-        except ValueError as exc:
-            context.log.error(str(exc))
+    sidecars = [e for raw in raw_documents for e in sidecar_events(raw)]
+    rejected = [e for e in sidecars if e.event_type == "MetadataRejected"]
+    for event in rejected:
+        context.log.warning(f"{event.payload['source']}: sidecar rejected: {event.payload['reason']}")
     appended = store.append(sidecars)
     appended += store.append(supersede_events(store))
     counts = dict(store.query("select event_type, count(*) from events group by 1 order by 1"))
     return MaterializeResult(
         metadata={
             "appended": appended,
+            "sidecars_rejected": len(rejected),
             "total_events": sum(counts.values()),
             **{f"events_{k}": v for k, v in counts.items()},
             "path": str(warehouse.paths.events_db),

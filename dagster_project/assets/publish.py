@@ -4,10 +4,9 @@
 import os
 import shutil
 
-import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from ..resources import WarehouseResource
+from ..resources import WarehouseResource, connect, sql_identifier, sql_string
 
 SUMMARY_SQL = {
     "documents": "select count(*) from dim_document",
@@ -26,24 +25,19 @@ MARTS_FOR_EXPORT_SQL = """select table_name from information_schema.tables
 def export_parquet(db_path, out_dir) -> list[str]:
     """Every mart as Parquet for engines other than DuckDB (written beside the published file)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
+    with connect(db_path, read_only=True) as con:
         names = [r[0] for r in con.execute(MARTS_FOR_EXPORT_SQL).fetchall()]
         for name in names:
             tmp = out_dir / f".{name}.parquet.tmp"
-            con.execute(f"copy (select * from {name}) to '{tmp}' (format parquet)")
+            # COPY takes no parameter for its file: the path is a quoted literal, the name a quoted identifier
+            con.execute(f"copy (select * from {sql_identifier(name)}) to {sql_string(tmp)} (format parquet)")
             os.replace(tmp, out_dir / f"{name}.parquet")
         return names
-    finally:
-        con.close()
 
 
 def summarize(db_path) -> dict[str, int]:
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
+    with connect(db_path, read_only=True) as con:
         return {k: con.execute(sql).fetchone()[0] for k, sql in SUMMARY_SQL.items()}
-    finally:
-        con.close()
 
 
 @asset(

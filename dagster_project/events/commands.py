@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..validation import check_document_prefix, parse_amount_text
 from .store import Event, EventStore
 
 COMMAND_VERSION = "commands-1"
@@ -22,19 +23,27 @@ def require_reason(reason: str | None) -> str:
 
 def correct_cell(store: EventStore, document_id: str, table_index: int, row_index: int, column: str,
                  value: str, reason: str, author: str | None = None) -> Event:
+    """A CellCorrected event for a cell that exists in the document's newest extraction (table, row and
+    column), with a value that parses as an amount or is an explicit blank."""
     _require_document(store, document_id)
-    cols = store.query(
-        """select json_extract(t.value, '$.columns') from events e,
-                  unnest(json_extract(e.payload, '$.tables[*]')) as t(value)
-           where e.event_type = 'TablesExtracted' and e.document_id = ?
-             and cast(json_extract(t.value, '$.table_index') as int) = ?
-           order by e.recorded_at desc limit 1""",
+    value = parse_amount_text(value)
+    table = store.query(
+        """with newest as (select payload from events
+                           where event_type = 'TablesExtracted' and document_id = ?
+                           order by recorded_at desc, event_id desc limit 1)
+           select json_extract(t.value, '$.columns'), json_extract_string(t.value, '$.rows[*].row_index')
+           from newest, unnest(json_extract(newest.payload, '$.tables[*]')) as t(value)
+           where cast(json_extract(t.value, '$.table_index') as int) = ?""",
         [document_id, table_index],
     )
-    if not cols:
-        raise ValueError(f"document {document_id[:12]} has no table {table_index}")
-    if column not in json.loads(cols[0][0]):
-        raise ValueError(f"table {table_index} has no column {column!r}; columns: {json.loads(cols[0][0])}")
+    if not table:
+        raise ValueError(f"document {document_id[:12]} has no table {table_index} in its newest extraction")
+    columns, rows = json.loads(table[0][0]), [int(r) for r in table[0][1] or []]
+    if row_index not in rows:
+        span = f"rows {min(rows)}–{max(rows)}" if rows else "no rows"
+        raise ValueError(f"table {table_index} has no row {row_index} ({span})")
+    if column not in columns:
+        raise ValueError(f"table {table_index} has no column {column!r}; columns: {columns}")
     event = Event(
         "CellCorrected",
         document_id,
@@ -66,9 +75,13 @@ def _require_document(store: EventStore, document_id: str) -> None:
 
 
 def resolve_document_id(store: EventStore, prefix: str) -> str:
-    rows = store.query("select distinct document_id from events where document_id like ?", [prefix + "%"])
-    if len(rows) != 1:
-        raise ValueError(f"{len(rows)} documents match {prefix!r}; give more of the document id")
+    """The one document whose id starts with prefix (compared literally: no pattern characters)."""
+    prefix = check_document_prefix(prefix)
+    rows = store.query("select distinct document_id from events where starts_with(document_id, ?)", [prefix])
+    if not rows:
+        raise ValueError(f"no document id starts with {prefix!r}")
+    if len(rows) > 1:
+        raise ValueError(f"{len(rows)} documents start with {prefix!r}; give more of the document id")
     return rows[0][0]
 
 

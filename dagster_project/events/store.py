@@ -9,10 +9,8 @@ writing process.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
+from ..resources import StoreBusyError, connect, warehouse_lock
+
+__all__ = ["EVENT_TYPES", "Event", "EventStore", "StoreBusyError", "canonical_json"]
 
 SCHEMA = """
 create table if not exists events (
@@ -41,11 +41,8 @@ EVENT_TYPES = (
     "DocumentRetracted",
     "CellCorrected",
     "MetadataAsserted",
+    "MetadataRejected",
 )
-
-
-class StoreBusyError(RuntimeError):
-    """Another process holds the event store for writing."""
 
 
 def canonical_json(payload: Any) -> str:
@@ -81,31 +78,15 @@ class EventStore:
     def lock(self) -> Iterator[None]:
         """The warehouse lock: held by every writer of the event store and of the build file
         (appends, dbt, checks, publish), so concurrent budgetwh runs serialise instead of colliding."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_suffix(self.path.suffix + ".lock"), "w") as lock:
-            deadline = time.monotonic() + self.lock_timeout_s
-            while True:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreBusyError(
-                            f"event store {self.path} is locked by another budgetwh process; try again later"
-                        ) from None
-                    time.sleep(0.2)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with warehouse_lock(self.path.with_suffix(self.path.suffix + ".lock"), self.lock_timeout_s):
+            yield
 
     def append(self, events: list[Event]) -> int:
         """Append the events not stored yet, all in one transaction. Returns how many were new."""
         if not events:
             return 0
         with self.lock():
-            con = duckdb.connect(str(self.path))
-            try:
+            with connect(self.path, read_only=False) as con:
                 con.execute(SCHEMA)
                 rows = [
                     (e.event_id, e.event_type, e.recorded_at, e.document_id, e.producer_version,
@@ -120,28 +101,20 @@ class EventStore:
                 after = con.execute("select count(*) from events").fetchone()[0]
                 con.execute("commit")
                 return after - before
-            finally:
-                con.close()
 
     def ensure(self) -> None:
         """Create the store (empty) so readers such as dbt can attach it before the first event."""
         with self.lock():
-            con = duckdb.connect(str(self.path))
-            try:
+            with connect(self.path, read_only=False) as con:
                 con.execute(SCHEMA)
-            finally:
-                con.close()
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
         """Read-only query against the log (waits for a writer to finish)."""
         if not self.path.exists():
             return []
         with self.lock():
-            con = duckdb.connect(str(self.path), read_only=True)
-            try:
+            with connect(self.path, read_only=True) as con:
                 return con.execute(sql, params or []).fetchall()
-            finally:
-                con.close()
 
     def latest_payloads(self, event_type: str) -> dict[str, dict[str, Any]]:
         """document_id → payload of the newest event of a type."""

@@ -15,7 +15,18 @@ nullif(trim(regexp_replace(regexp_replace({{ text }}, '<[^>]*>', '', 'g'), '^\s*
 
 {# Events known at the as-of time (all events when as_of is not set). #}
 {% macro as_of_filter(column) -%}
-{%- if var('as_of') -%} {{ column }} <= cast('{{ var("as_of") }}' as timestamp) {%- else -%} true {%- endif -%}
+{%- if var('as_of') -%} {{ column }} <= {{ as_of_timestamp(var('as_of')) }} {%- else -%} true {%- endif -%}
+{%- endmacro %}
+
+{# A timestamp literal from var `as_of`: only the text 'YYYY-MM-DD HH:MM:SS[.ffffff]' (what `budgetwh build
+   --as-of` sends, dagster_project/validation.py AS_OF_PATTERN) is accepted; anything else stops the
+   compilation, so no text can leave the string literal. #}
+{% macro as_of_timestamp(value) -%}
+{%- set pattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?$' -%}
+{%- if value is not string or modules.re.fullmatch(pattern, value) is none -%}
+{{ exceptions.raise_compiler_error("var as_of must be a UTC timestamp 'YYYY-MM-DD HH:MM:SS', not " ~ (value | string | truncate(60))) }}
+{%- endif -%}
+cast('{{ value }}' as timestamp)
 {%- endmacro %}
 
 {# Code of "11010522T000000440054-项目名称", "A-货物", "0115-公共信息与宣传服务": letters and digits before the dash (null when there is none). #}

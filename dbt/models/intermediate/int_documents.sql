@@ -44,7 +44,10 @@ status as (
         max(case when event_type = 'DocumentRetracted' then recorded_at end) as retracted_at,
         {{ agg_first('reason', 'recorded_at desc, event_id', "event_type = 'DocumentRetracted'") }} as retraction_reason,
         {{ agg_first('superseded_by', 'recorded_at desc, event_id', "event_type = 'DocumentSuperseded'") }} as superseded_by,
-        {{ agg_first('reason', 'recorded_at desc, event_id', "event_type = 'ExtractionFailed'") }} as failure_reason
+        {{ agg_first('reason', 'recorded_at desc, event_id', "event_type = 'ExtractionFailed'") }} as failure_reason,
+        -- a sidecar refused (MetadataRejected) and not followed by an accepted assertion
+        {{ agg_first("case when event_type = 'MetadataRejected' then reason end", 'recorded_at desc, event_id',
+                     "event_type in ('MetadataAsserted', 'MetadataRejected')") }} as sidecar_rejected_reason
     from lifecycle
     group by document_id
 )
@@ -74,6 +77,7 @@ select
     s.superseded_by,
     s.retraction_reason,
     s.failure_reason,
+    s.sidecar_rejected_reason,
     case
         when s.retracted_at is not null then 'retracted'
         when s.superseded_by is not null then 'superseded'

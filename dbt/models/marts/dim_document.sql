@@ -17,6 +17,7 @@ select
     -- the verdict as dbt sees it; the check_results step adds the failed error-severity identities
     -- (expectations/completeness.py) before the warehouse is published
     c.completeness,
-    c.completeness_reasons
+    c.completeness_reasons,
+    d.sidecar_rejected_reason
 from {{ ref('int_documents') }} d
 left join {{ ref('int_document_completeness') }} c using (document_id)

@@ -8,4 +8,4 @@ select
     {{ json_text('payload', 'superseded_by') }} as superseded_by,
     {{ json_value('payload', 'fields') }} as asserted_fields
 from {{ ref('stg_events') }}
-where event_type in ('ExtractionFailed', 'DocumentSuperseded', 'DocumentRetracted', 'MetadataAsserted')
+where event_type in ('ExtractionFailed', 'DocumentSuperseded', 'DocumentRetracted', 'MetadataAsserted', 'MetadataRejected')
