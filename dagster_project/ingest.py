@@ -26,13 +26,13 @@ from typing import Any
 from .events.store import Event
 from .extraction.classify import FINANCIAL_KINDS, interpret_table, kinds_from_contents
 from .extraction.metadata import infer_metadata
-from .extraction.narrative import narrative_claims
+from .extraction.narrative import item_budget_lines, narrative_claims
 from .extraction.vocabulary import MULTIPLIERS
 from .validation import MAX_SIDECAR_BYTES, SidecarResult, parse_sidecar
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "0.5.1"
+EXTRACTOR_VERSION = "0.5.3"
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}
 
 
@@ -385,6 +385,7 @@ def document_events(raw: RawFile, limits: Limits | None = None) -> list[Event]:
         "page_count": doc.page_count,
         "tables": tables,
         "narrative_claims": narrative_claims(doc.pages_text),
+        "narrative_budget_lines": item_budget_lines(doc.pages_text, tables),
     }
     return [
         Event("DocumentRegistered", raw.document_id, registered, EXTRACTOR_VERSION),

@@ -200,12 +200,43 @@ def test_budget_is_complete(real_wh, doc):
 def test_final_accounts_year_kind_and_total(real_wh):
     """The cover prints its year apart from its words ("…社会工作部 2024 年度" / "部门决算"); Σ facts equals the
     本年支出合计 its 收入支出决算总表 prints."""
-    year, kind, completeness = real_wh.execute(
-        "select fiscal_year, doc_kind, completeness from dim_document where file_name = ?",
+    year, kind, statement, completeness = real_wh.execute(
+        "select fiscal_year, doc_kind, statement, completeness from dim_document where file_name = ?",
         [FINAL_ACCOUNTS]).fetchone()
-    assert (year, kind, completeness) == (2024, "department", "complete")
-    text = "\n".join(page_texts(REAL / FINAL_ACCOUNTS))
-    spent = yuan(re.search(r"本年支出合计\s+([\d,]+\.\d+)", text).group(1), Decimal(10000))
-    facts = real_wh.execute("select sum(amount_yuan) from fact_expenditure f join dim_document d using (document_id) "
-                            "where d.file_name = ?", [FINAL_ACCOUNTS]).fetchone()[0]
-    assert facts == spent
+    assert (year, kind, statement, completeness) == (2024, "department", "final_accounts", "complete")
+    texts = page_texts(REAL / FINAL_ACCOUNTS)
+    spent = yuan(re.search(r"本年支出合计\s+([\d,]+\.\d+)", "\n".join(texts)).group(1), Decimal(10000))
+    # 支出决算表: 合计 | 本年支出合计 | 基本支出 | 项目支出 as printed on its first row
+    page = next(t for t in texts if t.lstrip().startswith("支出决算表"))
+    total, basic, project = (yuan(x, Decimal(10000)) for x in re.search(
+        r"合计\s+([\d,]+\.\d+)\s+([\d,]+\.\d+)\s+([\d,]+\.\d+)", page).groups())
+    assert total == spent
+    facts = dict(real_wh.execute(
+        "select expenditure_type, sum(amount_yuan) from fact_expenditure f join dim_document d using (document_id) "
+        "where d.file_name = ? group by 1", [FINAL_ACCOUNTS]).fetchall())
+    assert sum(facts.values()) == spent and facts.get("basic") == basic and facts.get("project") == project
+    stated = real_wh.execute(
+        "select statement, total_yuan, basic_yuan, project_yuan from mart_unit_budget m join dim_document d "
+        "using (document_id) where d.file_name = ? and m.is_document_subject", [FINAL_ACCOUNTS]).fetchone()
+    assert stated == ("final_accounts", spent, basic, project)
+    failed = real_wh.execute("select identity from check_results c join dim_document d using (document_id) "
+                             "where d.file_name = ? and c.status = 'fail'", [FINAL_ACCOUNTS]).fetchall()
+    assert failed == []
+
+
+def test_final_accounts_restated_budget_gives_execution(real_wh):
+    """No budget of the Shanghai 社会工作部 is in the warehouse: the execution marts take the budget its final
+    accounts restate item by item ("…（项）。…全年预算为 52.00 万元，支出决算为 51.32 万元"), which adds up to the
+    全年预算 its explanation states for the whole year."""
+    text = re.sub(r"\s+", "", "".join(page_texts(REAL / FINAL_ACCOUNTS)))
+    year_budget, year_final = re.search(r"支出年初预算为[\d.]+万元，全年预算为([\d.]+)万元，支出决算为([\d.]+)万元", text).groups()
+    budget, final = yuan(year_budget, Decimal(10000)), yuan(year_final, Decimal(10000))
+    row = real_wh.execute(
+        "select budget_total_yuan, final_total_yuan, execution_rate, budget_source from mart_budget_execution_totals t "
+        "join dim_document d on d.document_id = t.final_document_id where d.file_name = ?", [FINAL_ACCOUNTS]).fetchone()
+    assert row == (budget, final, round(final / budget, 6), "final_accounts_document")
+    items = dict(real_wh.execute(
+        "select e.function_code, e.budget_yuan from mart_budget_execution e join dim_document d "
+        "on d.document_id = e.final_document_id where d.file_name = ?", [FINAL_ACCOUNTS]).fetchall())
+    printed = [yuan(b, Decimal(10000)) for b in re.findall(r"（项）。.*?全年预算为([\d.]+)万元，支出决算为", text)]
+    assert sorted(items.values()) == sorted(printed) and sum(printed) == budget

@@ -1,6 +1,7 @@
 -- Grain: one row per unit × fiscal year: the stated totals of its budget (预算) and final accounts (决算)
 -- side by side, from the same documents mart_budget_execution compares (the unit's own document before
--- its department's, then the newest). One side only: the other is null.
+-- its department's, then the newest). Without a budget document, the budget total is the sum of what the
+-- final accounts restate item by item (budget_source). One side only: the other is null.
 with docs as (
     select document_id, registered_at from {{ ref('int_documents') }} where status = 'current'
 ),
@@ -14,21 +15,31 @@ ranked as (
     join docs d using (document_id)
 ),
 
-chosen as (select * from ranked where document_rank = 1)
+chosen as (select * from ranked where document_rank = 1),
+
+restated as (
+    select document_id, sum(budget_yuan) as budget_yuan
+    from {{ ref('int_narrative_budget_lines') }}
+    group by document_id
+)
 
 select
     k.unit_key,
     k.fiscal_year,
-    b.total_yuan as budget_total_yuan,
+    cast(coalesce(b.total_yuan, r.budget_yuan) as decimal(20, 2)) as budget_total_yuan,
     f.total_yuan as final_total_yuan,
-    cast(case when b.total_yuan <> 0 and f.total_yuan is not null then f.total_yuan / b.total_yuan end
-         as decimal(20, 6)) as execution_rate,
+    cast(case when coalesce(b.total_yuan, r.budget_yuan) <> 0 and f.total_yuan is not null
+              then f.total_yuan / coalesce(b.total_yuan, r.budget_yuan) end as decimal(20, 6)) as execution_rate,
     b.basic_yuan as budget_basic_yuan,
     f.basic_yuan as final_basic_yuan,
     b.project_yuan as budget_project_yuan,
     f.project_yuan as final_project_yuan,
-    b.document_id as budget_document_id,
-    f.document_id as final_document_id
+    coalesce(b.document_id, r.document_id) as budget_document_id,
+    f.document_id as final_document_id,
+    case when b.document_id is not null then 'budget_document'
+         when r.document_id is not null then 'final_accounts_document' end as budget_source
 from (select distinct unit_key, fiscal_year from chosen) as k
 left join chosen b on b.unit_key = k.unit_key and b.fiscal_year = k.fiscal_year and b.statement = 'budget'
 left join chosen f on f.unit_key = k.unit_key and f.fiscal_year = k.fiscal_year and f.statement = 'final_accounts'
+-- the restated budget of a final accounts about this unit itself
+left join restated r on b.document_id is null and r.document_id = f.document_id and f.is_document_subject
