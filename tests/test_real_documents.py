@@ -216,7 +216,7 @@ def test_final_accounts_year_kind_and_total(real_wh):
         "where d.file_name = ? group by 1", [FINAL_ACCOUNTS]).fetchall())
     assert sum(facts.values()) == spent and facts.get("basic") == basic and facts.get("project") == project
     stated = real_wh.execute(
-        "select statement, total_yuan, basic_yuan, project_yuan from mart_unit_budget m join dim_document d "
+        "select m.statement, total_yuan, basic_yuan, project_yuan from mart_unit_budget m join dim_document d "
         "using (document_id) where d.file_name = ? and m.is_document_subject", [FINAL_ACCOUNTS]).fetchone()
     assert stated == ("final_accounts", spent, basic, project)
     failed = real_wh.execute("select identity from check_results c join dim_document d using (document_id) "
