@@ -140,11 +140,11 @@ def _verdicts(warehouse: Path) -> list:
     """Each document's completeness verdict from the published warehouse (none before the first build)."""
     if not warehouse.exists():
         return []
-    import duckdb
-
     from expectations.completeness import verdicts
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    from .resources import connect
+
+    with connect(warehouse, read_only=True) as con:
         return verdicts(con)
 
 

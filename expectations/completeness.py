@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.resources import connect
+
 log = logging.getLogger(__name__)
 
 # The identity that says whether the facts hold the whole document comes first among the reasons.
@@ -83,8 +85,7 @@ def identity_reasons(failures: pd.DataFrame) -> dict[str, list[str]]:
 def add_identity_failures(db_path: Path) -> int:
     """Mark documents with failed error-severity identities incomplete in dim_document (build file).
     Returns how many documents it changed."""
-    con = duckdb.connect(str(db_path))
-    try:
+    with connect(db_path, read_only=False) as con:
         reasons = identity_reasons(con.execute(FAILURES_SQL).df())
         if not reasons:
             return 0
@@ -104,8 +105,6 @@ def add_identity_failures(db_path: Path) -> int:
                         len(skipped), ", ".join(sorted(d[:12] for d in skipped)))
         con.execute("checkpoint")
         return len(changed)
-    finally:
-        con.close()
 
 
 def verdicts(con: duckdb.DuckDBPyConnection) -> list[Verdict]:
