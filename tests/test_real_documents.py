@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from decimal import Decimal
 
-import duckdb
 import pdfplumber
 import pytest
 
-from .conftest import REPO, SHARED, run_build
+from .conftest import REAL, REPO
 
-REAL = SHARED / "real"
+# real_wh (conftest): one session build of every document in ../shared/real
 DOCS = {
     "jiangsu": "jiangsu-cppcc-general-office-2018-department-budget-tables.pdf",
     "shanghai": "shanghai-putuo-wanli-subdistrict-2023-department-budget.pdf",
@@ -53,22 +51,10 @@ def printed_summary(pdf_path) -> tuple[dict[str, Decimal], Decimal, Decimal]:
     raise AssertionError(f"no 收支总表 page with 收入总计/支出总计 in {pdf_path}")
 
 
-@pytest.fixture(scope="module")
-def real_wh(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("real_raw")
-    for name in DOCS.values():
-        assert (REAL / name).exists(), f"missing {REAL / name}"
-        shutil.copy(REAL / name, raw / name)
-    wh = tmp_path_factory.mktemp("real_wh") / "budget.duckdb"
-    proc = run_build(raw, wh)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    con = duckdb.connect(str(wh), read_only=True)
-    yield con
-    con.close()
-
-
 def document_id(con, file_name: str) -> str:
-    return con.execute("select document_id from dim_document where file_name = ?", [file_name]).fetchone()[0]
+    row = con.execute("select document_id from dim_document where file_name = ?", [file_name]).fetchone()
+    assert row, f"{file_name} is not in the build of {REAL}"
+    return row[0]
 
 
 @pytest.mark.parametrize("doc", sorted(DOCS))
