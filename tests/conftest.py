@@ -13,14 +13,23 @@ and, when it changes the raw folder, `copy_raw(SAMPLES, tmp_path / "raw")`; then
 (`budgetwh correct`/`retract`, dagster_project/events/commands.py, sidecars, new files) and runs one
 `build(raw, warehouse)`. Several scenarios can share that one build when each touches its own document
 (tests/test_event_sourcing.py). The shared directories are checked unchanged at the end of the session.
+
+`make test` runs two pytest-xdist workers with `--dist loadscope`: a module's tests stay on one worker, so
+a module-scoped build (test_identity_violations, test_unseen_layout, test_bad_inputs, the `evolved`
+scenario) is made once; a session build is made by the first worker that asks and reused by the other.
+A new test that needs a built warehouse should use `sample_build`/`wh` or `real_build`/`real_wh`, and one
+that changes it `scratch_copy` — not a build of its own.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -111,10 +120,32 @@ def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:
             for p in sorted(directory.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
 
 
+@contextmanager
+def _locked(path: Path):
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def _shared(tmp_path_factory, name: str, raw: Path):
-    """Build raw into a fresh directory, yield (warehouse, process), then check nobody wrote to it."""
-    warehouse = tmp_path_factory.mktemp(name) / "budget.duckdb"
-    proc = run_build(raw, warehouse)
+    """Build raw into a fresh directory once, yield (warehouse, process), then check nobody wrote to it.
+
+    Under pytest-xdist each worker has its own session: the first worker to ask builds, the others wait
+    for it and reuse the result (the directory is in the run's temp root that the workers share)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    warehouse = root / name / "budget.duckdb"
+    result = root / f"{name}.json"
+    with _locked(root / f"{name}.lock"):
+        if not result.exists():
+            warehouse.parent.mkdir(parents=True, exist_ok=True)
+            proc = run_build(raw() if callable(raw) else raw, warehouse)
+            result.write_text(json.dumps([proc.args, proc.returncode, proc.stdout, proc.stderr]))
+    proc = subprocess.CompletedProcess(*json.loads(result.read_text()))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
     before = _snapshot(warehouse.parent)
     yield warehouse, proc
@@ -139,10 +170,9 @@ def wh(sample_build):
 def real_build(tmp_path_factory):
     """(warehouse path, CompletedProcess) of one build of every PDF in ../shared/real (never copied into
     git; a copy of the folder is built, so nothing is written beside the originals). Read-only."""
-    docs = sorted(REAL.glob("*.pdf"))
-    assert docs, f"no documents in {REAL}"
-    raw = copy_raw(REAL, tmp_path_factory.mktemp("real") / "raw")
-    yield from _shared(tmp_path_factory, "real_wh", raw)
+    assert sorted(REAL.glob("*.pdf")), f"no documents in {REAL}"
+    yield from _shared(tmp_path_factory, "real_wh", lambda: copy_raw(REAL, tmp_path_factory.mktemp("real_raw")
+                                                                         / "raw"))
 
 
 @pytest.fixture()
