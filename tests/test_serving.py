@@ -71,7 +71,9 @@ def test_reader_never_blocks_nor_sees_half_a_build(sample_build, tmp_path):
     try:
         proc = run_build(SAMPLES, warehouse)
         assert proc.returncode == 0, proc.stderr[-3000:]
-        time.sleep(0.5)  # a few reads of the published result
+        published, deadline = warehouse.stat().st_ino, time.time() + 60
+        while published not in files and time.time() < deadline:  # reads of the published result too
+            time.sleep(0.1)
     finally:
         stop.set()
         t.join()
