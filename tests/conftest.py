@@ -41,6 +41,19 @@ REAL = SHARED / "real"
 SAMPLES = REPO / "raw" / "samples"
 BUDGETWH = str(Path(sys.executable).with_name("budgetwh"))
 
+# The modules with the longest wall time, handed out first (`make test` passes --no-loadscope-reorder, which
+# keeps this order; xdist's default sorts modules by their number of tests): `dagster dev` mostly waits for
+# sensor ticks and would otherwise start last and run alone. Other modules follow in file-name order.
+LONG_MODULES = ["test_dagster_dev.py", "test_event_sourcing.py", "test_crash_safety.py", "test_identity_violations.py",
+                "test_unseen_layout.py", "test_incremental.py", "test_real_documents.py", "test_bad_inputs.py",
+                "test_serving.py"]
+
+
+def pytest_collection_modifyitems(items) -> None:
+    rank = {name: i for i, name in enumerate(LONG_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a module's tests keep their order
+
+
 # every table a rebuild must reproduce (checksums)
 MARTS = ["dim_document", "dim_unit", "dim_function_code", "dim_econ_code", "dim_year", "fact_expenditure",
          "fact_income", "fact_project_expenditure", "fact_three_public_expenses", "fact_procurement",
