@@ -18,7 +18,8 @@ and, when it changes the raw folder, `copy_raw(SAMPLES, tmp_path / "raw")`; then
 a module-scoped build (test_identity_violations, test_unseen_layout, test_bad_inputs, the `evolved`
 scenario) is made once; a session build is made by the first worker that asks and reused by the other.
 A new test that needs a built warehouse should use `sample_build`/`wh` or `real_build`/`real_wh`, and one
-that changes it `scratch_copy` — not a build of its own.
+that changes it `scratch_copy` — not a build of its own. A module that does need a build of its own (a
+folder of scenario documents) belongs in LONG_MODULES, so that it starts early.
 """
 
 from __future__ import annotations
