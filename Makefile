@@ -38,9 +38,12 @@ browser:
 		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null) \
 		|| echo "warning: chromium missing and could not be installed"
 
+# Two pytest workers, each module on one worker (its module-scoped builds are made once), the longest modules
+# first (LONG_MODULES in tests/conftest.py); the session builds (tests/conftest.py) are made by the first
+# worker that needs them and shared. The 15 slowest tests are listed.
 test: install fonts office browser
 	$(BIN)/ruff check dagster_project expectations tests tools benchmarks
-	$(BIN)/pytest -q -ra
+	$(BIN)/pytest -q -ra -n 2 --dist loadscope --no-loadscope-reorder --durations=15
 
 dev: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from decimal import Decimal
 
-import duckdb
 import pdfplumber
 import pytest
 
-from .conftest import REPO, SHARED, run_build
+from .conftest import REAL, REPO
 
-REAL = SHARED / "real"
-BUDGETS = {  # every budget document of ../shared/real (the final accounts are tested in their own module)
+# real_wh (conftest): one session build of every document in ../shared/real
+BUDGETS = {  # every budget document of ../shared/real; the final accounts has tests of its own below
     "jiangsu": "jiangsu-cppcc-general-office-2018-department-budget-tables.pdf",
     "jiangsu_npc": "jiangsu-npc-standing-committee-office-2019-department-budget-tables.pdf",
     "jiangsu_court": "jiangsu-high-court-2017-department-budget.pdf",
@@ -80,22 +78,11 @@ def printed_subject(pdf_path) -> str:
     return m.group(1).replace(" ", "")
 
 
-@pytest.fixture(scope="module")
-def real_wh(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("real_raw")
-    for name in [*BUDGETS.values(), FINAL_ACCOUNTS]:
-        assert (REAL / name).exists(), f"missing {REAL / name}"
-        shutil.copy(REAL / name, raw / name)
-    wh = tmp_path_factory.mktemp("real_wh") / "budget.duckdb"
-    proc = run_build(raw, wh)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    con = duckdb.connect(str(wh), read_only=True)
-    yield con
-    con.close()
-
-
+# real_wh (conftest): one session build of every document in ../shared/real
 def document_id(con, file_name: str) -> str:
-    return con.execute("select document_id from dim_document where file_name = ?", [file_name]).fetchone()[0]
+    row = con.execute("select document_id from dim_document where file_name = ?", [file_name]).fetchone()
+    assert row, f"{file_name} is not in the build of {REAL}"
+    return row[0]
 
 
 @pytest.mark.parametrize("doc", sorted(BUDGETS))

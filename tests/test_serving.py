@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import sqlalchemy as sa
 
-from .conftest import SAMPLES, run_build
+from .conftest import SAMPLES, run_build, scratch_copy
 
 CONSISTENCY_SQL = """
 select d.document_id,
@@ -45,14 +45,16 @@ def test_parquet_export(sample_build):
     assert n > 0
 
 
-def test_reader_never_blocks_nor_sees_half_a_build(tmp_path):
-    warehouse = tmp_path / "budget.duckdb"
-    assert run_build(SAMPLES, warehouse).returncode == 0
-    reads, errors, stop = [0], [], threading.Event()
+def test_reader_never_blocks_nor_sees_half_a_build(sample_build, tmp_path):
+    """A reader polls the published file while a build rewrites and publishes it: every read succeeds and
+    sees a whole warehouse, before, during and after the publish (the reads span two files)."""
+    warehouse = scratch_copy(sample_build[0], tmp_path / "wh")  # a built warehouse that builds go on writing
+    reads, errors, files, stop = [0], [], set(), threading.Event()
 
     def reader():
         while not stop.is_set():
             try:
+                files.add(warehouse.stat().st_ino)  # os.replace publishes a new file (inode)
                 con = duckdb.connect(str(warehouse), read_only=True)
                 try:
                     if not consistent(con):
@@ -67,11 +69,14 @@ def test_reader_never_blocks_nor_sees_half_a_build(tmp_path):
     t = threading.Thread(target=reader)
     t.start()
     try:
-        for _ in range(2):
-            proc = run_build(SAMPLES, warehouse)
-            assert proc.returncode == 0, proc.stderr[-3000:]
+        proc = run_build(SAMPLES, warehouse)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        published, deadline = warehouse.stat().st_ino, time.time() + 60
+        while published not in files and time.time() < deadline:  # reads of the published result too
+            time.sleep(0.1)
     finally:
         stop.set()
         t.join()
     assert reads[0] > 10
     assert errors == []
+    assert len(files) == 2, files  # the reads began on the copied file and went on on the published one
