@@ -214,7 +214,8 @@ def read_tables(wh, stem: str) -> dict[int, str]:
     ).fetchall())
 
 
-STEMS = sorted(p.stem for p in GOLD.glob("*.json"))
+# the samples that print performance tables (final accounts print none)
+STEMS = sorted(p.stem for p in GOLD.glob("*.json") if any("绩效" in t["title"] for t in gold_tables(p.stem)))
 
 
 @pytest.mark.parametrize("stem", STEMS)

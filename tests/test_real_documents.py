@@ -78,7 +78,6 @@ def printed_subject(pdf_path) -> str:
     return m.group(1).replace(" ", "")
 
 
-# real_wh (conftest): one session build of every document in ../shared/real
 def document_id(con, file_name: str) -> str:
     row = con.execute("select document_id from dim_document where file_name = ?", [file_name]).fetchone()
     assert row, f"{file_name} is not in the build of {REAL}"
