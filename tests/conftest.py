@@ -46,8 +46,8 @@ BUDGETWH = str(Path(sys.executable).with_name("budgetwh"))
 # keeps this order; xdist's default sorts modules by their number of tests): `dagster dev` mostly waits for
 # sensor ticks and would otherwise start last and run alone. Other modules follow in file-name order.
 LONG_MODULES = ["test_dagster_dev.py", "test_event_sourcing.py", "test_crash_safety.py", "test_identity_violations.py",
-                "test_unseen_layout.py", "test_incremental.py", "test_real_documents.py", "test_bad_inputs.py",
-                "test_serving.py"]
+                "test_hostile_input.py", "test_unseen_layout.py", "test_completeness.py", "test_incremental.py",
+                "test_real_documents.py", "test_bad_inputs.py", "test_serving.py"]
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -59,7 +59,7 @@ def pytest_collection_modifyitems(items) -> None:
 MARTS = ["dim_document", "dim_unit", "dim_function_code", "dim_econ_code", "dim_year", "fact_expenditure",
          "fact_income", "fact_project_expenditure", "fact_three_public_expenses", "fact_procurement",
          "fact_purchased_services", "mart_unit_budget", "mart_function_class_spending", "mart_unit_econ_spending",
-         "events"]
+         "mart_budget_execution", "mart_budget_execution_totals", "events"]
 
 
 def run_build(raw_dir: Path, warehouse: Path, *extra: str) -> subprocess.CompletedProcess:
