@@ -126,7 +126,7 @@ def test_correction_changes_one_value_and_as_of_restores_the_past(raw, tmp_path)
                            where document_id = ? and table_index = ? and row_index = ? and expenditure_type = 'basic'""",
                     [doc, t, r])[0]
     assert changed[0] != amount and changed[1] is not None
-    multiplier = query(wh, "select multiplier from int_tables where document_id = ? and table_index = ?", [doc, t])[0][0]
+    multiplier = query(wh, "select multiplier from intermediate.int_tables where document_id = ? and table_index = ?", [doc, t])[0][0]
     assert float(changed[0]) == 1.00 * multiplier
     # As-of the moment before the correction: every mart as it was.
     build(raw, wh, "--as-of", str(cutoff))
