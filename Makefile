@@ -45,8 +45,13 @@ test: install fonts office browser
 	$(BIN)/ruff check dagster_project expectations tests tools benchmarks
 	$(BIN)/pytest -q -ra -n 2 --dist loadscope --no-loadscope-reorder --durations=15
 
+# The UI at http://localhost:3000; run history, sensor cursors and the event log stay in DAGSTER_HOME between
+# sessions in .dagster_home/ (git-ignored; its dagster.yaml is a copy of ./dagster.yaml, refreshed on each start;
+# `make dev DAGSTER_HOME=/elsewhere` to keep it elsewhere).
+DAGSTER_HOME := $(CURDIR)/.dagster_home
 dev: install
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev
+	mkdir -p "$(DAGSTER_HOME)" && cp dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
+	DAGSTER_HOME="$(DAGSTER_HOME)" PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev
 
 samples: install fonts
 	$(BIN)/python -m tools.samplegen

@@ -11,6 +11,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = REPO_ROOT / "dbt"
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# The warehouse's schemas (dbt/dbt_project.yml, dbt/macros/schemas.sql): `main` is what BI tools see (marts,
+# dimensions, events, check_results), `intermediate` the intermediate models, `catalogues` the seeds. The
+# pipeline's own SQL over intermediate tables (the identity suites) reads them through this search path.
+PIPELINE_SEARCH_PATH = "main,intermediate,catalogues"
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ def model_path(model: str, manifest_path: Path = DBT_DIR / "target" / "manifest.
         chain.append(node.split(".")[-1] if not node.startswith("source.") else ".".join(node.split(".")[-2:]))
         ups = [p for p in parents.get(node, []) if p.startswith(("model.", "source."))]
         # follow the table lineage, not the dimension joins
-        ups.sort(key=lambda p: ("int_documents" in p, "seed." in p, p))
+        ups.sort(key=lambda p: ("int_documents" in p, ".dim_" in p, "seed." in p, p))
         node = ups[0] if ups else None
     return chain
 
@@ -67,12 +67,12 @@ def trace(warehouse: Path, document: str | None = None, unit: str | None = None,
              file_name) in facts[:20]:
             out.append(f"fact_expenditure  {unit_key}  {fy}  {fcode}  {edept}/{egov}  {etype}  {amount:,.2f} yuan")
             title, currency, multiplier, extraction = con.execute(
-                """select title, currency_unit, multiplier, extraction_event_id from int_tables
+                """select title, currency_unit, multiplier, extraction_event_id from intermediate.int_tables
                    where document_id = ? and table_index = ?""", [doc, t_idx]).fetchone()
             out.append(f"  1. source     {file_name}  (document {doc[:12]})  page {page}")
             out.append(f"                table {t_idx}: {title}  [{kind}, amounts in {currency}]")
             cells = con.execute(
-                """select column_name, printed_text, raw_text, correction_event_id from int_table_cells
+                """select column_name, printed_text, raw_text, correction_event_id from intermediate.int_table_cells
                    where document_id = ? and table_index = ? and row_index = ? order by column_name""",
                 [doc, t_idx, r_idx]).fetchall()
             out.append(f"  2. extracted  row {r_idx} (event {extraction[:12]}): "

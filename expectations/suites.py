@@ -14,14 +14,34 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.resources import connect
+from dagster_project.resources import connect, sql_string
+from dagster_project.settings import PIPELINE_SEARCH_PATH
 
 from .identities import IDENTITIES, Identity
 
-CHECK_RESULTS_COLUMNS = [
-    "checked_at", "document_id", "identity", "severity", "status", "table_kind", "table_index", "page",
-    "subject_code", "item", "expected_yuan", "actual_yuan", "difference_yuan", "tolerance_yuan", "note",
-]
+# The table's description and its columns' (DuckDB comments in the published file, as dbt writes the marts').
+CHECK_RESULTS_DESCRIPTION = (
+    "核对结果 Accounting identity checks (Great Expectations suites, expectations/identities.py): one row per "
+    "evaluated place (document, table, row or item) and identity, with both sides in yuan. Documents with a "
+    "failed error-severity identity are `incomplete` in dim_document.")
+CHECK_RESULTS_COLUMN_DESCRIPTIONS = {
+    "checked_at": "核对时间 When the suites ran (UTC).",
+    "document_id": "文档ID Document checked (dim_document.document_id).",
+    "identity": "恒等式 Identity name (expectations/identities.py), e.g. line_total_equals_basic_plus_project.",
+    "severity": "严重性 ERROR (a failure makes the document incomplete) or WARNING.",
+    "status": "结果 pass, pass_within_tolerance (differs within the rounding the printed figures allow) or fail.",
+    "table_kind": "表类型 Kind of the table checked (expenditure_summary, …).",
+    "table_index": "表序号 Table within the document (0-based).",
+    "page": "页码 Page the checked figures are printed on.",
+    "subject_code": "主体编码 Unit or department the checked figures belong to.",
+    "item": "项目 What was compared, e.g. the row label or 'Σ lines total = 合计'.",
+    "expected_yuan": "应为（元） The stated side (e.g. the printed 合计), in yuan.",
+    "actual_yuan": "实际（元） The computed side (e.g. the sum of the lines), in yuan.",
+    "difference_yuan": "差额（元） actual_yuan − expected_yuan.",
+    "tolerance_yuan": "容差（元） The rounding difference the printed figures allow.",
+    "note": "备注 Why a difference still passes, when it does.",
+}
+CHECK_RESULTS_COLUMNS = list(CHECK_RESULTS_COLUMN_DESCRIPTIONS)
 
 
 def tolerance(n_terms: pd.Series, unit_yuan: pd.Series) -> pd.Series:
@@ -112,6 +132,7 @@ def run_all(db_path: Path, gx_dir: Path | None = None) -> pd.DataFrame:
     now = datetime.now(UTC).replace(tzinfo=None)
     frames = []
     with connect(db_path, read_only=True) as con:
+        con.execute(f"set search_path = '{PIPELINE_SEARCH_PATH}'")
         for identity in IDENTITIES:
             df, _ = validate(identity_frame(con, identity), identity, context)
             frames.append(
@@ -147,4 +168,7 @@ def write_check_results(db_path: Path, results: pd.DataFrame) -> None:
     with connect(db_path, read_only=False) as con:
         con.register("results_df", results)
         con.execute("create or replace table check_results as select * from results_df")
+        con.execute(f"comment on table check_results is {sql_string(CHECK_RESULTS_DESCRIPTION)}")
+        for column, text in CHECK_RESULTS_COLUMN_DESCRIPTIONS.items():
+            con.execute(f"comment on column check_results.{column} is {sql_string(text)}")
         con.execute("checkpoint")

@@ -4,6 +4,7 @@ document partitions and a successful build, and the report sensor then materiali
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,6 +36,7 @@ def graphql(port: int, query: str, variables: dict | None = None) -> dict:
 @pytest.fixture(scope="module")
 def dagster_dev(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dagster")
+    shutil.copy(REPO / "dagster.yaml", tmp / "dagster.yaml")  # the instance `make dev` sets up
     port = free_port()
     bindir = Path(sys.executable).parent
     env = {
@@ -45,6 +47,7 @@ def dagster_dev(tmp_path_factory):
         "PATH": f"{bindir}:{os.environ.get('PATH', '')}",
     }
     log = open(tmp / "dagster.log", "w")
+    (tmp / "started").write_text(str(time.time()))
     proc = subprocess.Popen(
         [str(bindir / "dagster"), "dev", "--host", "127.0.0.1", "--port", str(port)],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -115,6 +118,11 @@ def test_raw_folder_sensor_builds_the_warehouse(dagster_dev):
     assert (tmp / "wh" / "budget.duckdb").exists()
     tags = {t["key"]: t["value"] for t in run["tags"]}
     assert tags["dagster/sensor_name"] == "raw_folder_sensor" and "dagster/asset_partition_range_start" in tags
+    # the run names its files (as many as FILES_TAG_MAX characters hold, then how many more)
+    named = [p.name for p in SAMPLES.glob("*.pdf") if p.name in tags["budgetwh/files"]]
+    assert named and (len(named) == n_docs or tags["budgetwh/files"].endswith(f"(+{n_docs - len(named)} more)"))
+    started = (tmp / "started").read_text()
+    print(f"dagster dev start → build run finished: {run['endTime'] - float(started):.0f} s")
     extracted = graphql(port, EXTRACTED)["assetNodeOrError"]
     assert len(extracted["partitionKeys"]) == extracted["partitionStats"]["numMaterialized"] == n_docs
 
@@ -133,6 +141,10 @@ def test_raw_folder_sensor_builds_the_warehouse(dagster_dev):
             break
         time.sleep(5)
     assert len(node["partitionKeys"]) == node["partitionStats"]["numMaterialized"] == n_docs, node
+    # the reports waited for the build (the sensor fires on a publish; runs queue one at a time)
+    reports = graphql(port, REPORT_RUNS)["runsOrError"]["results"]
+    assert reports and all(r["startTime"] >= run["endTime"] for r in reports)
+    assert all(t["key"] != "budgetwh/file_name" or t["value"].endswith(".pdf") for r in reports for t in r["tags"])
 
 
 MATERIALIZATION = """query ($path: [String!]!) { assetOrError(assetKey: {path: $path}) { ... on Asset {
@@ -140,7 +152,9 @@ MATERIALIZATION = """query ($path: [String!]!) { assetOrError(assetKey: {path: $
     ... on IntMetadataEntry { intValue }
     ... on TableSchemaMetadataEntry { schema { columns { name type } } } } } } } }"""
 RUNS = """{ runsOrError(filter: {pipelineName: "build_warehouse"}) { ... on Runs { results {
-  runId status tags { key value } } } } }"""
+  runId status startTime endTime tags { key value } } } } }"""
+REPORT_RUNS = """{ runsOrError(filter: {pipelineName: "document_reports"}) { ... on Runs { results {
+  runId status startTime tags { key value } } } } }"""
 EXTRACTED = """{ assetNodeOrError(assetKey: {path: ["extracted_documents"]}) { ... on AssetNode {
   partitionKeys partitionStats { numMaterialized } } } }"""
 PARTITIONS = """{ assetNodeOrError(assetKey: {path: ["document_report"]}) { ... on AssetNode {

@@ -3,9 +3,10 @@ and a document's partition of `document_report` shows its status, tables and che
 
 from __future__ import annotations
 
-from dagster import DagsterInstance, build_sensor_context, materialize
+from dagster import AssetMaterialization, DagsterInstance, build_sensor_context, materialize
 
 from dagster_project.assets.document_reports import document_partitions, document_report, documents_partitions
+from dagster_project.assets.publish import published_warehouse
 from dagster_project.resources import WarehouseResource
 
 from .conftest import SAMPLES
@@ -15,6 +16,8 @@ def test_sensor_adds_a_partition_per_document_and_requests_its_report(sample_bui
     resource = WarehouseResource(raw_dir=str(SAMPLES), warehouse=str(sample_build[0]))
     docs = sorted(r[0] for r in wh.execute("select document_id from dim_document").fetchall())
     with DagsterInstance.ephemeral() as instance:
+        # the sensor acts on a publish (tests/test_bi_surface.py: and only then)
+        instance.report_runless_asset_event(AssetMaterialization(published_warehouse.key))
         result = document_partitions(build_sensor_context(instance=instance, resources={"warehouse": resource}))
         assert sorted(result.dynamic_partitions_requests[0].partition_keys) == docs
         assert sorted(r.partition_key for r in result.run_requests) == docs
@@ -29,7 +32,7 @@ def test_sensor_adds_a_partition_per_document_and_requests_its_report(sample_bui
 def test_document_partition_shows_status_tables_and_checks(sample_build, wh):
     doc, file_name = wh.execute(
         "select document_id, file_name from dim_document where file_name like 'beijing-dongcheng%2023-unit-budget%'").fetchone()
-    n_tables = wh.execute("select count(*) from int_tables where document_id = ?", [doc]).fetchone()[0]
+    n_tables = wh.execute("select count(*) from intermediate.int_tables where document_id = ?", [doc]).fetchone()[0]
     statuses = dict(wh.execute(
         "select status, count(*) from check_results where document_id = ? group by 1", [doc]).fetchall())
     resource = WarehouseResource(raw_dir=str(SAMPLES), warehouse=str(sample_build[0]))

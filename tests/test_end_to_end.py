@@ -44,7 +44,7 @@ def test_document_totals(wh, fragment):
     d = doc_id(wh, fragment)
     subject_total = wh.execute(
         """select m.total_yuan, m.basic_yuan, m.project_yuan from mart_unit_budget m
-           join dim_document dd using (document_id) join int_documents i using (document_id)
+           join dim_document dd using (document_id) join intermediate.int_documents i using (document_id)
            where m.document_id = ? and m.unit_key = i.region_code || '-' || i.subject_code""",
         [d],
     ).fetchone()
@@ -62,7 +62,7 @@ def test_fact_lines_add_up_to_the_stated_total(wh, fragment):
     lines, n = wh.execute(
         "select sum(amount_yuan), count(*) from fact_expenditure where document_id = ?", [d]).fetchone()
     multiplier = wh.execute(
-        "select max(multiplier) from int_tables where document_id = ? and table_kind = 'expenditure_summary'", [d]
+        "select max(multiplier) from intermediate.int_tables where document_id = ? and table_kind = 'expenditure_summary'", [d]
     ).fetchone()[0] or 1
     tolerance = Decimal(n + 1) * Decimal("0.005") * multiplier
     assert abs(lines - total) <= tolerance, (lines, total)
@@ -77,7 +77,7 @@ def test_units_are_keyed_by_region(wh):
 def test_fengrun_carryover_is_in_the_income(wh):
     d = doc_id(wh, "hebei-fengrun")
     rows = wh.execute(
-        """select replace(raw_text, ' ', '') from int_table_cells
+        """select replace(raw_text, ' ', '') from intermediate.int_table_cells
            where document_id = ? and table_kind = 'income_expenditure_summary' and column_name = 'income_item'""",
         [d]).fetchall()
     assert any(r[0] == "上年结转结余" for r in rows)

@@ -92,7 +92,7 @@ def test_correction_changes_one_value(evolved):
                            where document_id = ? and table_index = ? and row_index = ? and expenditure_type = 'basic'""",
                     [doc[CORRECTED], t, r])[0]
     assert changed[0] != amount and changed[1] is not None
-    multiplier = query(wh, "select multiplier from int_tables where document_id = ? and table_index = ?",
+    multiplier = query(wh, "select multiplier from intermediate.int_tables where document_id = ? and table_index = ?",
                        [doc[CORRECTED], t])[0][0]
     assert float(changed[0]) == 1.00 * multiplier
 

@@ -14,14 +14,14 @@ def mark_rows(build_db, document_id: str) -> None:
     """Overwrite columns nothing downstream reads: a rebuild of the document's rows would restore them."""
     con = duckdb.connect(str(build_db))
     try:
-        con.execute("update int_tables set extractor_version = ? where document_id = ?", [SENTINEL, document_id])
-        con.execute("update int_table_cells set printed_text = ? where document_id = ?", [SENTINEL, document_id])
+        con.execute("update intermediate.int_tables set extractor_version = ? where document_id = ?", [SENTINEL, document_id])
+        con.execute("update intermediate.int_table_cells set printed_text = ? where document_id = ?", [SENTINEL, document_id])
     finally:
         con.close()
 
 
 def marked(build_db, table: str, column: str, document_id: str) -> bool:
-    rows = query(build_db, f"select distinct {column} = ? from {table} where document_id = ?", [SENTINEL, document_id])
+    rows = query(build_db, f"select distinct {column} = ? from intermediate.{table} where document_id = ?", [SENTINEL, document_id])
     return rows == [(True,)]
 
 
@@ -49,7 +49,7 @@ def test_adding_a_document_processes_only_that_document(sample_build, tmp_path):
         assert marked(build_db, "int_table_cells", "printed_text", doc)
     for table in ("int_tables", "int_table_cells", "int_table_rows"):
         (n, stale) = query(build_db, f"""select count(*), count(*) filter (where t.document_version <> v.document_version)
-                                          from {table} t join int_document_versions v using (document_id)
+                                          from intermediate.{table} t join intermediate.int_document_versions v using (document_id)
                                           where document_id = ?""", [new_id])[0]
         assert n > 0 and stale == 0, table
     assert query(wh, "select status, fiscal_year from dim_document where document_id = ?", [new_id]) == [
@@ -70,11 +70,11 @@ def test_a_changed_document_version_reloads_that_document(sample_build, tmp_path
     build_db = wh.parent / "build" / wh.name
     before = checksums(wh)
     first_id, second_id = (r[0] for r in query(
-        build_db, "select document_id from int_tables group by 1 order by 1 limit 2"))
+        build_db, "select document_id from intermediate.int_tables group by 1 order by 1 limit 2"))
     mark_rows(build_db, first_id)
     mark_rows(build_db, second_id)
     con = duckdb.connect(str(build_db))
-    con.execute("update int_table_cells set document_version = 'outdated' where document_id = ?", [first_id])
+    con.execute("update intermediate.int_table_cells set document_version = 'outdated' where document_id = ?", [first_id])
     con.close()
 
     build(SAMPLES, wh)

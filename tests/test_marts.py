@@ -33,8 +33,8 @@ def tolerance(n_terms: int, multiplier: int) -> Decimal:
 STATED_VS_FACT = """
 with stated as (
     select c.document_id, sum(c.amount_yuan) as stated, max(p.multiplier) as multiplier
-    from int_table_cells c
-    join int_table_parts p using (document_id, table_index)
+    from intermediate.int_table_cells c
+    join intermediate.int_table_parts p using (document_id, table_index)
     where p.is_read_by_facts and c.table_kind = '{kind}' and c.row_type = 'total' and c.column_name = '{column}'
     group by c.document_id
 ),
@@ -71,7 +71,7 @@ def test_income_department_part_is_not_counted_twice(wh):
     their sum equals the department part's 合计 (17257.23 万元, seed 部门预算收入总表 合计 row)."""
     hebei = doc_id(wh, "hebei-fengrun")
     dept_total = rows(wh, """
-        select c.amount_yuan from int_table_cells c join int_table_parts p using (document_id, table_index)
+        select c.amount_yuan from intermediate.int_table_cells c join intermediate.int_table_parts p using (document_id, table_index)
         where c.document_id = ? and c.table_kind = 'income_summary' and not p.is_unit_part
           and c.row_type = 'total' and c.column_name = 'total'""", [hebei])
     assert dept_total == [(Decimal("172572300.00"),)]
@@ -87,9 +87,9 @@ def test_income_leaf_columns_only(wh):
     assert not sources & {"total", "current_subtotal", "carryover_subtotal"}
     assert not any(s.startswith("col_") for s in sources), sources
     unknown = rows(wh, "select distinct income_source from fact_income where income_source not in "
-                       "(select code from income_sources)")
+                       "(select code from catalogues.income_sources)")
     assert unknown == []
-    assert rows(wh, "select count(*) from fact_income f join int_table_cells c using (document_id, table_index, "
+    assert rows(wh, "select count(*) from fact_income f join intermediate.int_table_cells c using (document_id, table_index, "
                     "row_index) where c.column_name = f.income_source and c.row_type <> 'data'") == [(0,)]
 
 
@@ -104,17 +104,17 @@ def test_three_public_sums_to_stated_total(wh):
     ),
     year_rows as (  -- Beijing: the total column of the row whose 年度 is the budget year
         select y.document_id, y.table_index, try_cast(y.code as integer) as budget_year, t.amount_yuan as stated
-        from int_table_cells y join int_table_cells t using (document_id, table_index, row_index)
+        from intermediate.int_table_cells y join intermediate.int_table_cells t using (document_id, table_index, row_index)
         where y.table_kind = 'three_public' and y.column_name = 'year' and t.column_name = 'total'
     ),
     total_rows as (  -- Hebei: the 合计 row
-        select document_id, table_index, amount_yuan as stated from int_table_cells
+        select document_id, table_index, amount_yuan as stated from intermediate.int_table_cells
         where table_kind = 'three_public' and row_type = 'total' and column_name = 'total'
     )
     select f.document_id, f.table_index, f.budget_year, f.actual, f.three_public, f.n,
            coalesce(y.stated, t.stated) as stated, p.multiplier
     from facts f
-    join int_table_parts p using (document_id, table_index)
+    join intermediate.int_table_parts p using (document_id, table_index)
     left join year_rows y using (document_id, table_index, budget_year)
     left join total_rows t using (document_id, table_index)
     """)

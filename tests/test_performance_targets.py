@@ -208,7 +208,7 @@ def facts(wh, stem: str) -> dict[tuple[int, int], dict]:
 def read_tables(wh, stem: str) -> dict[int, str]:
     """Performance tables the facts read (Hebei: the unit parts), with their titles."""
     return dict(wh.execute(
-        """select p.table_index, p.title from int_table_parts p join dim_document d using (document_id)
+        """select p.table_index, p.title from intermediate.int_table_parts p join dim_document d using (document_id)
            where d.file_name = ? and p.is_read_by_facts and p.table_kind like '%performance'""",
         [f"{stem}.pdf"],
     ).fetchall())

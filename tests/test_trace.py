@@ -19,7 +19,7 @@ def test_trace_ends_at_the_page_that_prints_the_number(pdf, sample_build, wh):
            where d.file_name = ? order by f.amount_yuan desc, f.table_index, f.row_index limit 1""", [pdf]).fetchone()
     column = etype if etype in ("basic", "project") else "total"
     printed = wh.execute(
-        """select raw_text from int_table_cells where document_id = ? and table_index = ? and row_index = ?
+        """select raw_text from intermediate.int_table_cells where document_id = ? and table_index = ? and row_index = ?
            and column_name in (?, 'total') order by column_name = ? desc limit 1""",
         [doc, table, row, column, column]).fetchone()[0]
 

@@ -1,6 +1,8 @@
 """Accounting identities (Great Expectations suites in expectations/) as a results table and asset checks."""
 
 
+import re
+
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -17,16 +19,25 @@ from expectations.completeness import add_identity_failures
 from expectations.identities import IDENTITIES
 from expectations.suites import data_docs_index, run_all, write_check_results
 
+from ..bi_surface import manifest_models
 from ..resources import WarehouseResource, connect
+from .dbt import dbt_project
 
 MART_KEYS = {i.asset for i in IDENTITIES}
+
+
+def tables_read(manifest_path) -> set[str]:
+    """The dbt models the identity suites' SQL reads (int_table_cells, int_narrative_claims, …): upstream of
+    check_results in the asset graph, as the marts the checks attach to are."""
+    models = {m["name"] for m in manifest_models(manifest_path)}
+    return {w for i in IDENTITIES for w in re.findall(r"\b[a-z_][a-z0-9_]*\b", i.sql) if w in models}
 
 
 @asset(
     group_name="checks",
     kinds={"great_expectations", "duckdb"},
     owners=["team:data-engineering"],
-    deps=[AssetKey(k) for k in sorted(MART_KEYS)],
+    deps=[AssetKey(k) for k in sorted(MART_KEYS | tables_read(dbt_project.manifest_path))],
     description="Runs every Great Expectations identity suite on the built marts and stores one row per "
     "evaluated place in the warehouse table `check_results` (pass / pass_within_tolerance / fail); documents "
     "with a failed error-severity identity become `incomplete` in dim_document (expectations/completeness.py).",

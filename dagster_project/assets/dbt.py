@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import duckdb
-from dagster import AssetExecutionContext, Config, MetadataValue, Output, TableColumn, TableSchema
+from dagster import AssetExecutionContext, AssetKey, Config, MetadataValue, Output, TableColumn, TableSchema
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field, field_validator
 
@@ -36,6 +36,13 @@ ensure_manifest()
 
 class LayerTranslator(DagsterDbtTranslator):
     """Group dbt models by their folder (staging / intermediate / marts), seeds in `catalogues`."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        # A model's key is its name, whatever schema dbt_project.yml builds it in (dagster-dbt would prefix
+        # the configured schema: `intermediate/int_tables`); sources keep theirs (`event_store/events`).
+        if dbt_resource_props["resource_type"] in ("model", "seed"):
+            return AssetKey(dbt_resource_props["name"])
+        return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -94,14 +101,18 @@ def table_metadata(con: duckdb.DuckDBPyConnection, name: str, descriptions: dict
                    ) -> dict[str, Any]:
     # The schema as built (what dagster-dbt's fetch_column_metadata reads, which cannot open the DuckDB
     # file while the dbt process holds it): read here once dbt has released the file. No columns: no table.
+    # The schema the model lives in is dbt's (dbt_project.yml: main, intermediate, catalogues, staging).
     columns = con.execute(
-        "select column_name, data_type from information_schema.columns where table_name = ? order by ordinal_position",
+        """select table_schema, column_name, data_type from information_schema.columns
+           where table_catalog = current_database() and table_name = ? order by ordinal_position""",
         [name],
     ).fetchall()
     if not columns or name.startswith("stg_"):
         return {}
-    rows = con.execute(f"select count(*) from {sql_identifier(name)}").fetchone()[0]
-    preview = con.execute(f"select * from {sql_identifier(name)} limit 5").df()
+    relation = f"{sql_identifier(columns[0][0])}.{sql_identifier(name)}"
+    columns = [(c, t) for _, c, t in columns]
+    rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+    preview = con.execute(f"select * from {relation} limit 5").df()
     for col in preview.columns:
         if preview[col].dtype == object:
             preview[col] = preview[col].astype(str).str.slice(0, 40)

@@ -24,19 +24,19 @@ from dagster import (
 )
 
 from ..resources import WarehouseResource, connect
-from .partitions import documents_partitions
+from .partitions import FILE_NAME_TAG, documents_partitions
 from .publish import published_warehouse
 
 DOCUMENT_SQL = """select file_name, status, status_reason, doc_kind, fiscal_year, region_name, subject_code,
                          currency_unit, completeness, coalesce(completeness_reasons, []), sidecar_rejected_reason
                   from dim_document where document_id = ?"""
-TABLES_SQL = """select table_index, table_kind, page, title, row_count, is_empty from int_tables
+TABLES_SQL = """select table_index, table_kind, page, title, row_count, is_empty from intermediate.int_tables
                 where document_id = ? order by table_index"""
 CHECKS_SQL = """select identity, status, page, item, expected_yuan, actual_yuan, difference_yuan
                 from check_results where document_id = ? order by identity, page"""
 # What a report shows; a change in it is a reason to materialize the report again.
 FINGERPRINT_SQL = """select d.document_id,
-        md5(concat_ws('|', d.status, d.completeness, array_to_string(d.completeness_reasons, '|'), d.sidecar_rejected_reason, (select count(*) from int_tables t where t.document_id = d.document_id),
+        md5(concat_ws('|', d.status, d.completeness, array_to_string(d.completeness_reasons, '|'), d.sidecar_rejected_reason, (select count(*) from intermediate.int_tables t where t.document_id = d.document_id),
             (select string_agg(concat_ws(':', r.identity, r.status, r.page, r.difference_yuan), ','
                     order by r.identity, r.status, r.page, r.difference_yuan)
              from check_results r where r.document_id = d.document_id))) as fingerprint
@@ -97,18 +97,31 @@ def report_fingerprints(warehouse_file) -> dict[str, str]:
 
 
 @sensor(job=document_report_job, minimum_interval_seconds=30, default_status=DefaultSensorStatus.RUNNING,
-        description="Adds a `documents` partition for each document in the published warehouse and "
-        "materializes its report when the document's status, tables or check results change.")
+        description="After each materialization of `published_warehouse`: adds a `documents` partition for "
+        "each document in the published warehouse and materializes its report when the document's status, "
+        "tables or check results changed. Between publishes it does nothing, so it never races a build.")
 def document_partitions(context: SensorEvaluationContext, warehouse: WarehouseResource) -> SensorResult:
     path = warehouse.paths.warehouse
-    if not path.exists():
-        return SensorResult(skip_reason=f"{path} is not published yet")
+    records = context.instance.fetch_materializations(published_warehouse.key, limit=1).records
+    if not records or not path.exists():
+        return SensorResult(skip_reason="published_warehouse has not been materialized yet")
+    published = records[0]
+    if context.cursor == str(published.storage_id):
+        return SensorResult(skip_reason="no new publish since the last evaluation")
     fingerprints = report_fingerprints(path)
+    names = dict(duckdb_query(path, "select document_id, file_name from dim_document"))
     known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
     new = sorted(set(fingerprints) - known)
     return SensorResult(
         dynamic_partitions_requests=[documents_partitions.build_add_request(new)] if new else [],
         # the run key makes Dagster skip a report whose content has not changed since its last run
-        run_requests=[RunRequest(partition_key=doc, run_key=hashlib.sha1(f"{doc}{fp}".encode()).hexdigest())
+        run_requests=[RunRequest(partition_key=doc, run_key=hashlib.sha1(f"{doc}{fp}".encode()).hexdigest(),
+                                 tags={FILE_NAME_TAG: names.get(doc) or ""})
                       for doc, fp in sorted(fingerprints.items())],
+        cursor=str(published.storage_id),
     )
+
+
+def duckdb_query(warehouse_file, sql: str) -> list[tuple]:
+    with connect(warehouse_file, read_only=True) as con:
+        return con.execute(sql).fetchall()

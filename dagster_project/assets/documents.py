@@ -38,7 +38,7 @@ from ..ingest import (
     skipped_files,
 )
 from ..resources import WarehouseResource
-from .partitions import documents_partitions, partition_range_tags
+from .partitions import FILES_TAG, documents_partitions, files_tag, partition_range_tags
 
 EVENT_STORE_KEY = AssetKey(["event_store", "events"])
 
@@ -215,7 +215,9 @@ def raw_folder_sensor(context: SensorEvaluationContext, warehouse: WarehouseReso
     fingerprint = raw_fingerprint(raw_dir)
     if fingerprint == context.cursor:
         return SensorResult(skip_reason="no new or changed documents")
-    ids = document_ids(scan_raw(raw_dir, cache=warehouse.paths.raw_index))
+    files = scan_raw(raw_dir, cache=warehouse.paths.raw_index)
+    ids = document_ids(files)
+    names = {f.document_id: f.file_name for f in reversed(files)}  # the first copy's name
     known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
     new = [d for d in ids if d not in known]
     # New partitions are appended in order, so they form one range; without new documents (a sidecar
@@ -225,6 +227,8 @@ def raw_folder_sensor(context: SensorEvaluationContext, warehouse: WarehouseReso
         return SensorResult(skip_reason="the raw folder holds no documents", cursor=fingerprint)
     return SensorResult(
         dynamic_partitions_requests=[documents_partitions.build_add_request(new)] if new else [],
-        run_requests=[RunRequest(run_key=fingerprint, tags=partition_range_tags(target))],
+        run_requests=[RunRequest(run_key=fingerprint, tags={
+            **partition_range_tags(target),
+            FILES_TAG: files_tag([names[d] for d in target])})],
         cursor=fingerprint,
     )

@@ -4,22 +4,23 @@
 import os
 import shutil
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
+from ..bi_surface import BI_SCHEMA, published_models, shape_for_bi
 from ..resources import WarehouseResource, connect, sql_identifier, sql_string
+from .dbt import dbt_project
 
 SUMMARY_SQL = {
     "documents": "select count(*) from dim_document",
-    "tables": "select count(*) from int_tables",
+    "tables": "select count(*) from intermediate.int_tables",
     "fact_rows": "select count(*) from fact_expenditure",
     "checks_passed": "select count(*) from check_results where status <> 'fail'",
     "checks_failed": "select count(*) from check_results where status = 'fail'",
 }
 
 
-MARTS_FOR_EXPORT_SQL = """select table_name from information_schema.tables
-    where table_schema = 'main' and (table_name like 'fact_%' or table_name like 'dim_%' or table_name like 'mart_%'
-          or table_name in ('check_results', 'events'))"""
+MARTS_FOR_EXPORT_SQL = f"""select table_name from information_schema.tables
+    where table_catalog = current_database() and table_schema = '{BI_SCHEMA}' order by table_name"""
 
 
 def export_parquet(db_path, out_dir) -> list[str]:
@@ -44,15 +45,19 @@ def summarize(db_path) -> dict[str, int]:
     group_name="publish",
     kinds={"duckdb"},
     owners=["team:data-engineering"],
-    deps=["check_results"],
-    description="Copies the build file next to the published warehouse and renames it over the published "
-    "file in one step (os.replace): a reader holding the old file keeps reading it whole.",
+    # every dbt model the published file shows in `main` (bi_surface.published_models) and check_results
+    deps=[AssetKey(name) for name in published_models(dbt_project.manifest_path)] + ["check_results"],
+    description="Copies the build file next to the published warehouse, leaves out what a BI tool must not "
+    "see (the staging views over the event store; bi_surface.py) and renames it over the published "
+    "file in one step (os.replace): a reader holding the old file keeps reading it whole. `main` holds the "
+    "marts, dimensions, events and check_results, with every dbt description as a DuckDB comment.",
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     paths = warehouse.paths
     tmp = paths.warehouse.with_name(f".{paths.warehouse.name}.publishing")
     with warehouse.store.lock():
         shutil.copyfile(paths.build_db, tmp)
+        dropped = shape_for_bi(tmp, dbt_project.manifest_path)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, paths.warehouse)
@@ -60,5 +65,6 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     summary = summarize(paths.warehouse)
     context.log.info(f"published {paths.warehouse}: {summary}")
     return MaterializeResult(
-        metadata={"path": str(paths.warehouse), "parquet_tables": len(exported), **summary}
+        metadata={"path": str(paths.warehouse), "parquet_tables": len(exported), **summary,
+                  "left_out": ", ".join(dropped)}
     )
