@@ -9,6 +9,7 @@ import itertools
 import re
 from typing import Any
 
+from .text_normalize import squash
 from .vocabulary import MULTIPLIERS
 
 AMOUNT = r"([\d,]+(?:\.\d+)?)\s*(万元|元)"
@@ -60,7 +61,7 @@ def function_codes_by_name(tables: list[dict[str, Any]]) -> dict[tuple[str, str,
         names = {3: "", 5: ""}
         for r in t.get("rows", []):
             cells = dict(zip(cols, r["cells"]))
-            code, name = _squash(cells["function_code"]), _squash(cells["function_name"])
+            code, name = squash(cells["function_code"]), squash(cells["function_name"])
             if not code.isdigit() or not name:
                 continue
             if len(code) in names:
@@ -76,7 +77,7 @@ def item_budget_lines(pages_text: list[str], tables: list[dict[str, Any]]) -> li
     """The 项 a final accounts' explanation names with 全年预算 and 支出决算 figures, with the code its own
     function tables print for that 类 / 款 / 项 (items whose code the tables do not give are left out)."""
     codes = function_codes_by_name(tables)
-    squashed = [_squash(t) for t in pages_text]
+    squashed = [squash(t) for t in pages_text]
     text = "".join(squashed)
     starts = list(itertools.accumulate((len(t) for t in squashed), initial=0))[:-1]  # page i starts here
     items = list(ITEM_RE.finditer(text))
@@ -92,7 +93,3 @@ def item_budget_lines(pages_text: list[str], tables: list[dict[str, Any]]) -> li
                       "multiplier": MULTIPLIERS[figures.group(2)], "page": page,
                       "sentence": text[item.start() : figures.end()][:300]})
     return lines
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
