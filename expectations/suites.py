@@ -24,8 +24,8 @@ from .identities import IDENTITIES, IDENTITY_COLUMNS, Identity
 # The table's description and its columns' (DuckDB comments in the published file, as dbt writes the marts').
 CHECK_RESULTS_DESCRIPTION = (
     "核对结果 Accounting identity checks (Great Expectations suites over the dbt models checks.chk_*, "
-    "expectations/identities.py): one row per evaluated place (document, table, row or item) and identity, with both sides in yuan. Documents with a "
-    "failed error-severity identity are `incomplete` in dim_document.")
+    "expectations/identities.py): one row per evaluated place (document, table, row or item) and identity, "
+    "with both sides in yuan. Documents with a failed error-severity identity are `incomplete` in dim_document.")
 CHECK_RESULTS_COLUMN_DESCRIPTIONS = {
     "checked_at": "核对时间 When the suites ran (UTC).",
     "document_id": "文档ID Document checked (dim_document.document_id).",
