@@ -274,9 +274,11 @@ def _child(raw: RawFile, limits: Limits, conn) -> None:
         conn.close()
 
 
-def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> Iterator[tuple[RawFile, list[Event]]]:
+def extract_documents(raws: list[RawFile], limits: Limits = Limits()
+                      ) -> Iterator[tuple[RawFile, list[Event], float]]:
     """Extract documents in parallel worker processes, each with a time and memory limit; yields each
-    document's events as soon as it is done, so the caller can store them one document at a time."""
+    document's events as soon as it is done, so the caller can store them one document at a time, with the
+    seconds its worker took."""
     ctx = multiprocessing.get_context("fork")
     pending = list(raws)
     running: list[tuple[RawFile, multiprocessing.Process, Any, float]] = []
@@ -308,7 +310,7 @@ def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> Iterato
             proc.join(timeout=5)
             conn.close()
             running.remove(item)
-            yield raw, events if events is not None else failure_events(raw, reason)
+            yield raw, events if events is not None else failure_events(raw, reason), time.monotonic() - started
 
 
 def read_sidecar(path: Path) -> bytes | None:
