@@ -66,7 +66,7 @@ class ExtractionConfig(Config):
 def extraction_backfill_policy() -> BackfillPolicy:
     """On one machine a range of documents is one run whose step extracts them in parallel processes. On a
     cluster, BUDGETWH_PARTITIONS_PER_RUN=k splits a backfill into runs of k documents, each launched
-    where the run launcher puts it (README: beyond one machine)."""
+    where the run launcher puts it (docs/dagster.md: beyond one machine)."""
     per_run = os.environ.get("BUDGETWH_PARTITIONS_PER_RUN")
     return BackfillPolicy.multi_run(int(per_run)) if per_run else BackfillPolicy.single_run()
 
