@@ -23,16 +23,17 @@ from dagster import (
     asset,
     sensor,
 )
+from pydantic import Field
 
 from ..events.commands import supersede_events
 from ..events.store import EventStore
+from ..extraction_dask import extract, scheduler_address
 from ..ingest import (
     EXTRACTOR_VERSION,
     Limits,
     RawFile,
     document_ids,
     document_paths,
-    extract_documents,
     scan_raw,
     sidecar_events,
     sidecar_path,
@@ -53,6 +54,11 @@ class ExtractionConfig(Config):
     memory_mb: int = Limits.memory_mb
     max_inflated_mb: int = Limits.max_inflated_mb
     max_objects: int = Limits.max_objects
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="A dask.distributed scheduler (tcp://host:8786) to extract on, one task per document "
+        "(dagster_project/extraction_dask.py); unset: $BUDGETWH_DASK_SCHEDULER, else worker processes here.",
+    )
 
     def limits(self) -> Limits:
         return Limits(timeout_s=self.timeout_s, memory_mb=self.memory_mb, max_inflated_mb=self.max_inflated_mb,
@@ -155,24 +161,30 @@ def extracted_documents(
     status = {k: f"| `{k[:12]}` | no longer in the raw folder | | |" for k in keys if k not in by_id}
     status |= {k: f"| {by_id[k].file_name} | already extracted | | |" for k in keys if k in done and k in by_id}
     appended = failures = 0
-    if not todo:
+    scheduler = scheduler_address(config.dask_scheduler)
+    if todo:
+        context.log.info(f"extracting {len(todo)} documents on " + (f"Dask ({scheduler})" if scheduler
+                                                                     else "local worker processes"))
+    else:
         report(context.log, Progress("extract", outcome=f"nothing to read: {len(keys)} document(s) already in the "
                                                         "event log for this extractor version"))
-    for n, (raw, doc_events, seconds) in enumerate(extract_documents(todo, config.limits()), start=1):
+    timings: dict[str, float] = {}
+    for n, (raw, doc_events) in enumerate(extract(todo, config.limits(), scheduler, timings), start=1):
         appended += store.append(doc_events)  # one transaction per document, as soon as it is read
         status[raw.document_id] = _report_row(raw, doc_events)
         outcome = _outcome(doc_events)
+        seconds = timings.get(raw.document_id)  # none when read on Dask
         report(context.log, Progress("extract", n, len(todo), raw.file_name, seconds, outcome))
         # the file name beside the partition key: the partition's page lists it with the outcome
         context.log_event(AssetObservation(asset_key=context.asset_key, partition=raw.document_id,
-                                           metadata={"file_name": raw.file_name, "outcome": outcome,
-                                                     "seconds": round(seconds, 1)}))
+                                           metadata={"file_name": raw.file_name, "outcome": outcome}))
         if doc_events[-1].event_type == "ExtractionFailed":
             failures += 1
             context.log.warning(f"{raw.file_name}: {doc_events[-1].payload['reason']}")
     return MaterializeResult(
         metadata={
             "documents_read": len(todo),
+            "extracted_on": scheduler or "local worker processes",
             "new_events": appended,
             "failures": failures,
             "documents": MetadataValue.md("| file | status | pages | tables |\n|---|---|---|---|\n"
