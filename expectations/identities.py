@@ -33,6 +33,8 @@ AMOUNT_COLUMNS = frozenset({
     "subsidy_subordinate", "reserve", "carry_forward", "amount", "travel_abroad", "reception", "vehicles",
     "vehicle_purchase", "vehicle_operation", "meetings", "training", "total_incl_meetings_training",
     "operating_costs", "income_amount", "expense_amount", "purpose_amount", "econ_dept_amount", "econ_gov_amount",
+    "expense_gpb_amount", "expense_gov_fund_amount", "expense_soe_amount", "opening_balance", "current_income",
+    "closing_balance",
 })
 
 
@@ -107,19 +109,32 @@ group by document_id, table_index
 having count(*) filter (where replace(income_item_text, ' ', '') in ('收入总计', '收入合计', '总计')) > 0
 """
 
-# Jiangsu's 支出预算总表 adds 单位预留机动经费 (reserve) and 结转下年资金 (carry_forward) to the total.
+# Jiangsu's 支出预算总表 adds 单位预留机动经费 (reserve) and 结转下年资金 (carry_forward) to the total. A final
+# accounts' 支出决算表 prints 上缴上级支出, 经营支出 and 对附属单位补助支出 beside 基本 and 项目 as parts of 本年支出合计;
+# a budget's 支出总表 prints the same three under 其中 (parts of its other figures), so they are added for
+# final accounts only.
 LINE_TOTAL = f"""
-with w as ({_wide(["total", "basic", "project", "personnel", "public", "reserve", "carry_forward"],
-                  ["expenditure_summary", "gpb_expenditure"])})
+with w as ({_wide(["total", "basic", "project", "personnel", "public", "reserve", "carry_forward",
+                   "remit_upper", "operating", "subsidy_subordinate"],
+                  ["expenditure_summary", "gpb_expenditure"])}),
+parts as (
+    select w.*, case when d.statement = 'final_accounts' then remit_upper end as fa_remit_upper,
+        case when d.statement = 'final_accounts' then operating end as fa_operating,
+        case when d.statement = 'final_accounts' then subsidy_subordinate end as fa_subsidy_subordinate
+    from w left join int_documents d using (document_id)
+)
 select document_id, table_index, table_kind, page, subject_code,
     'row ' || row_index as item,
     total as expected,
     coalesce(basic, personnel + public, personnel, public, 0) + coalesce(project, 0)
-      + coalesce(reserve, 0) + coalesce(carry_forward, 0) as actual,
+      + coalesce(reserve, 0) + coalesce(carry_forward, 0)
+      + coalesce(fa_remit_upper, 0) + coalesce(fa_operating, 0) + coalesce(fa_subsidy_subordinate, 0) as actual,
     (case when basic is null and personnel is not null then 3 else 2 end)
-      + (reserve is not null)::int + (carry_forward is not null)::int as n_terms,
+      + (reserve is not null)::int + (carry_forward is not null)::int
+      + (fa_remit_upper is not null)::int + (fa_operating is not null)::int
+      + (fa_subsidy_subordinate is not null)::int as n_terms,
     unit_yuan
-from w
+from parts
 where row_type in ('data', 'total', 'group')
   and total is not null
   and (basic is not null or project is not null or personnel is not null)
@@ -492,7 +507,8 @@ IDENTITIES: list[Identity] = [
     Identity("expenditure_total_equals_current_plus_carryover", "支出总计 = 本年支出合计 + 年终结转结余",
              "ERROR", "mart_unit_budget", EXPENDITURE_TOTAL_PARTS),
     Identity("line_total_equals_basic_plus_project",
-             "Every expenditure line: 合计 = 基本支出 + 项目支出 (基本支出 = 人员经费 + 公用经费 where no 基本支出 column)",
+             "Every expenditure line: 合计 = 基本支出 + 项目支出 (基本支出 = 人员经费 + 公用经费 where no 基本支出 column; "
+             "决算: + 上缴上级支出 + 经营支出 + 对附属单位补助支出)",
              "ERROR", "fact_expenditure", LINE_TOTAL),
     Identity("basic_equals_personnel_plus_public", "基本支出 = 人员经费 + 公用经费 where both are given",
              "ERROR", "fact_expenditure", BASIC_PARTS),
@@ -523,4 +539,9 @@ IDENTITIES: list[Identity] = [
              "WARN", "mart_unit_budget", CROSS_DOCUMENT),
     Identity("narrative_matches_tables", "Amounts stated in the explanation text agree with the tables",
              "WARN", "mart_unit_budget", NARRATIVE_AMOUNTS),
+    # 决算: the identity is a dbt model (dbt/models/checks/chk_fund_balances.sql, _final_accounts_checks.yml)
+    Identity("fund_balances",
+             "年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余: every line of the 政府性基金 / 国有资本经营 决算表, "
+             "each fund of the 财政拨款收入支出决算总表, all money of the 收入支出决算总表 (+ 使用非财政拨款结余 − 结余分配)",
+             "ERROR", "mart_fund_balances", "select * from checks.chk_fund_balances"),
 ]
