@@ -102,6 +102,15 @@ def _mult(m1: Matrix, m0: Matrix) -> Matrix:
     )
 
 
+@dataclass(frozen=True)
+class _Paint:
+    """How a path is painted, as pdfminer passes it to `paint_path` (pdfplumber's `fill` and `stroke`:
+    filled shading is told from ruling by them)."""
+
+    fill: bool
+    stroke: bool
+
+
 @dataclass
 class _Font:
     """A pdfminer font (for the widths, descent and name pdfminer would use) and its Unicode → cid map."""
@@ -134,7 +143,7 @@ class PdfiumReader:
         self.doc = pdfium.PdfDocument(path)
         self._fonts: dict[int, _Font] = {}  # pdfminer font object id → _Font
         self._name_buf = ctypes.create_string_buffer(256)
-        self._advance_cache: dict[tuple[int, str, float, float], tuple[float, float]] = {}
+        self._advance_cache: dict[tuple[int, str, float, float], list[tuple[float, float]]] = {}
         self._page_fonts_cache: dict[int, tuple[Any, dict[str, list[_Font]]]] = {}
         # out-parameters of pdfium calls, reused
         self._size = ctypes.c_float()
@@ -142,8 +151,9 @@ class PdfiumReader:
         self._bounds = tuple(ctypes.c_float() for _ in range(4))
         self._box = tuple(ctypes.c_double() for _ in range(4))
         self._loose = pdfium_c.FS_RECTF()
-        self._rotated = False
-        self.rotated_pages = False  # experimental: read /Rotate pages too (chars exact, tables not yet)
+        self._rects_page: Any = None
+        self._rects: dict[tuple[float, float, float, float], tuple[float, float, float, float]] = {}
+        self._form_rects: dict[int, list[tuple[float, float, float, float]]] = {}  # form XObject id → its rects
         self.declined: dict[int, str] = {}  # page number → why pdfminer parses it
 
     def close(self) -> None:
@@ -165,11 +175,6 @@ class PdfiumReader:
         if page.mediabox[0] != 0 or page.mediabox[1] != 0 or page.bbox != page.mediabox:
             raise Unsupported("page box not at the origin")
         ctm = _page_ctm(page.page_obj)
-        self._rotated = ctm != _IDENTITY
-        if self._rotated and not self.rotated_pages:
-            # chars on /Rotate 90 pages match pdfminer's, but the paths do not yet give the same tables
-            # (pdfium sums `re` corners in single precision; see _unsum): pdfminer parses these pages
-            raise Unsupported("rotated page (paths not reproduced exactly yet)")
         pdf_page = self.doc[page.page_number - 1]
         try:
             objects: dict[str, list[dict[str, Any]]] = {}
@@ -249,41 +254,63 @@ class PdfiumReader:
                 if fill_mode.value == 0 and not stroke.value:
                     return  # a clipping path only ("W n"): pdfminer paints nothing either
                 pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
-                self._path(obj, _mult(_matrix(fs), parent), page, objects)
+                paint = _Paint(fill=fill_mode.value != 0, stroke=bool(stroke.value))
+                self._path(obj, _mult(_matrix(fs), parent), paint, page, objects)
 
         for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
             visit(pdfium_c.FPDFPage_GetObject(raw_page, i), ctm)
         return text_objs
 
-    def _path(self, obj: Any, ctm: Matrix, page: Any, objects: dict[str, list[dict[str, Any]]]) -> None:
+    def _path(
+        self, obj: Any, ctm: Matrix, paint: _Paint, page: Any, objects: dict[str, list[dict[str, Any]]]
+    ) -> None:
         x, y = ctypes.c_float(), ctypes.c_float()
-        path: list[tuple[Any, ...]] = []
-        bezier: list[float] = []
+        raw: list[tuple[Any, ...]] = []  # pdfium's float32 points, for the rectangle lookup
         for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
             seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
             pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-            pt = (_snap(x.value), _snap(y.value))
             kind = pdfium_c.FPDFPathSegment_GetType(seg)
-            if kind == _MOVETO:
-                path.append(("m", *pt))
-            elif kind == _LINETO:
-                path.append(("l", *pt))
-            elif kind == _BEZIERTO:
-                bezier.extend(pt)
-                if len(bezier) == 6:
-                    path.append(("c", *bezier))
-                    bezier = []
-            else:
+            if kind not in (_MOVETO, _LINETO, _BEZIERTO):
                 raise Unsupported("path segment type")
+            raw.append((kind, x.value, y.value))
             if pdfium_c.FPDFPathSegment_GetClose(seg):
-                path.append(("h",))
-        if bezier:
-            raise Unsupported("incomplete bezier")
-        if self._rotated and any(_unclean(v) for seg in path for v in seg[1:]):
-            # a point pdfium computed in single precision (`x y w h re`: x + w), not the number written:
-            # pdfminer's double sum differs in the 5th decimal, which moved table edges on a rotated page
-            path = _unsum(path)
-        _paint_path(path, ctm, page, objects)
+                raw.append(("h",))
+        path = self._rect_from_stream(raw, page)
+        if path is None:
+            path = _snapped_path(raw)
+        _paint_path(path, ctm, paint, page, objects)
+
+    def _rect_from_stream(self, raw: list[tuple[Any, ...]], page: Any) -> list[tuple[Any, ...]] | None:
+        """pdfminer's subpath of an `x y w h re` that pdfium drew as this one, or None if it is no such
+        rectangle.  pdfium sums x + w and y + h in single precision, pdfminer in double: the two differ
+        beyond what snapping the float32 back to a short decimal recovers (a width of 0.47998, a sum one
+        float32 step off), and such differences move table edges.  The page's content streams say which
+        numbers were written."""
+        if len(raw) not in (5, 6) or raw[0][0] != _MOVETO or raw[-1] != ("h",):
+            return None
+        if any(seg[0] != _LINETO for seg in raw[1:-1]):
+            return None
+        (_, x0, y0), (_, x1, y1b), (_, x2, y2), (_, x3, y3) = raw[:4]
+        if not (y1b == y0 and x2 == x1 and y3 == y2 and x3 == x0):
+            return None
+        if len(raw) == 6 and raw[4][1:] != (x0, y0):
+            return None
+        found = self._stream_rects(page).get((x0, y0, x1, y2))
+        if found is None:
+            if any(_unclean(v) for v in (x1, y2)):
+                # a corner pdfium summed that no `re` of the page gives: its double sum is unknown
+                raise Unsupported("rectangle corner not found in the content stream")
+            return None
+        rx, ry, rx1, ry1 = found
+        return [("m", rx, ry), ("l", rx1, ry), ("l", rx1, ry1), ("l", rx, ry1), ("h",)]
+
+    def _stream_rects(self, page: Any) -> dict[tuple[float, float, float, float], tuple[float, float, float, float]]:
+        """The `re` rectangles of the page's content streams and form XObjects: pdfium's float32 corners
+        → pdfminer's (x, y, x + w, y + h) in double.  Corners two different rectangles share in float32
+        are left out (ambiguous)."""
+        if self._rects_page is not page:
+            self._rects_page, self._rects = page, _page_rects(page.page_obj, self._form_rects)
+        return self._rects
 
     # -- chars -------------------------------------------------------------------------------
 
@@ -358,10 +385,12 @@ class PdfiumReader:
         if glyphs and (abs(glyphs[0][2] - e) > 1e-3 or abs(glyphs[0][3] - f) > 1e-3):
             raise Unsupported("text object starts before its first glyph")
         # glyph: (text, pdfminer advance, pdfium advance, pdfium origin x)
-        seq: list[tuple[str, float, float, float]] = []
-        for i, u, gx, _ in glyphs:
-            text = _glyph_text(u, font)
-            seq.append((text, *self._advances(font, text, fontsize, a, tp, i, ctm), gx))
+        texts = [_glyph_text(u, font) for _, u, _, _ in glyphs]
+        options = [self._advance_options(font, text, fontsize, a) for text in texts]
+        seq = [
+            (text, *(opts[0] if len(opts) == 1 else self._drawn_width(tp, g[0], ctm, opts)), g[2])
+            for g, text, opts in zip(glyphs, texts, options)
+        ]
         steps = [seq[k + 1][3] - seq[k][3] - seq[k][2] for k in range(len(seq) - 1)]
         for k, st in enumerate(steps):
             if abs(st) > 0.15 * a * fontsize and not (st > 0 and seq[k][0] != " " and _gap_marked(tp, glyphs[k][0], glyphs[k + 1][0])):
@@ -372,7 +401,9 @@ class PdfiumReader:
         charspace = steps[0] if steps and abs(steps[0]) > 1e-3 else 0.0
         if any(abs(st - charspace) > 1e-3 for st in steps):
             charspace = math.nan  # spacing differs between glyphs (kerning, word spacing)
-        self._trailing_spaces(tp, obj, parent, ctm, glyphs, seq, font, space_known, fontsize, a, e, charspace)
+        charspace = self._trailing_spaces(
+            tp, obj, parent, ctm, glyphs, seq, font, space_known, fontsize, a, e, charspace, bool(steps)
+        )
         if not seq:
             raise Unsupported("text object without glyphs")
         height, doctop0, pno, fontname = page.height, page.initial_doctop, page.page_number, font.font.fontname
@@ -436,9 +467,12 @@ class PdfiumReader:
         a: float,
         e: float,
         charspace: float,
-    ) -> None:
+        charspace_known: bool,
+    ) -> float:
         """pdfium leaves trailing spaces (and strings of spaces only) out of its text page; the text
-        object's bounds still reach the last space's origin (a space has no ink).  Appends them."""
+        object's bounds still reach the last space's origin (a space has no ink).  Appends them, and
+        returns the character spacing: where the string had fewer than two glyphs to measure it
+        (`charspace_known` False: 0 assumed), the spacing that makes the spaces end at the bounds."""
         bl, bb, br, bt = self._bounds
         pdfium_c.FPDFPageObj_GetBounds(obj, bl, bb, br, bt)
         left, bottom, right, top = _rect(parent, bl.value, bb.value, br.value, bt.value)
@@ -446,7 +480,7 @@ class PdfiumReader:
             raise Unsupported("inked text object without glyphs (a duplicate pdfium left out?)")
         first_space = seq[-1][3] + seq[-1][2] + (0.0 if math.isnan(charspace) else charspace) if seq else e
         if right < first_space - 0.2 * a * fontsize:
-            return  # the bounds end where the glyphs' ink does
+            return charspace  # the bounds end where the glyphs' ink does
         box_l, box_b, box_r, box_t = self._box
         inked_left, inked_right = math.inf, -math.inf
         for g in glyphs:
@@ -456,44 +490,68 @@ class PdfiumReader:
         # the bounds of some fonts' text reach past the glyph boxes by the same margin on both sides
         # (Jiangsu, Shanghai): a right edge no further out than the left one is ink, not a space
         if right <= inked_right + max(0.0, inked_left - left) + 1e-3:
-            return
+            return charspace
         if math.isnan(charspace) or not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)):
             # kerned text: the spacing before a space is unknown; a font not embedded: the bounds
             # may come from the font's FontBBox and only look like a space's
             raise Unsupported("trailing spaces not told apart")
         if not space_known:
             raise Unsupported("trailing spaces in a font not identified")
-        space_adv, space_pdfium = self._advances(font, " ", fontsize, a)
-        if space_pdfium + charspace < 0.05 * a * fontsize:
-            raise Unsupported("trailing spaces of (nearly) no width")
-        pos = first_space
-        while pos < right - 1e-3:
-            seq.append((" ", space_adv, space_pdfium, pos))
-            pos += space_pdfium + charspace
-        if abs(pos - right) > 1e-3:
-            raise Unsupported("trailing spaces do not add up")
-        seq.append((" ", space_adv, space_pdfium, pos))
+        # a space of each width its codes have (Word: 32, 160, 173): the one whose run ends at the bounds
+        runs = []
+        for space_adv, space_pdfium in self._advance_options(font, " ", fontsize, a):
+            if space_pdfium < 0.05 * a * fontsize:
+                continue  # a space of (nearly) no width: its count is not told by where the run ends
+            base = seq[-1][3] + seq[-1][2] if seq else None  # pdfium's end of the last glyph kept
+            spacings = [charspace] if charspace_known else _spacings(base, e, right, space_pdfium, a, fontsize)
+            for cs in spacings:
+                step = space_pdfium + cs
+                first = e if base is None else base + cs
+                positions = _space_run(first, right, step) if step > 0 else None
+                if positions is not None:
+                    runs.append((space_adv, space_pdfium, cs, positions))
+        if len(runs) != 1:
+            raise Unsupported("trailing spaces do not add up (or have nearly no width)")
+        space_adv, space_pdfium, charspace, positions = runs[0]
+        seq.extend((" ", space_adv, space_pdfium, pos) for pos in positions)
+        return charspace
 
-    def _advances(
-        self, font: _Font, text: str, fontsize: float, a: float, tp: Any = None, index: int = -1, ctm: Matrix = _IDENTITY
-    ) -> tuple[float, float]:
+    def _advances(self, font: _Font, text: str, fontsize: float, a: float) -> tuple[float, float]:
         """pdfminer's advance of a glyph (LTChar.adv, text space) and pdfium's (device space; pdfium
         reads the widths, in thousandths of an em, as integers)."""
+        found = self._advance_options(font, text, fontsize, a)
+        if len(found) > 1:
+            raise Unsupported("ambiguous glyph width")
+        return found[0]
+
+    def _advance_options(self, font: _Font, text: str, fontsize: float, a: float) -> list[tuple[float, float]]:
+        """`_advances` of each width the codes pdfminer reads as `text` have: several where a font maps
+        codes of different widths to one text (Word's TrueType fonts without a ToUnicode map: codes 32,
+        160 and 173 all read as a space); pdfium does not say which code it drew."""
         key = (id(font), text, fontsize, a)
         found = self._advance_cache.get(key)
         if found is None:
             cids = font.cids.get(text)
             if not cids:
                 raise Unsupported(f"no cid for {text!r}")
-            widths = {font.font.char_width(cid) for cid in cids}
-            if len(widths) > 1:
-                raise Unsupported("ambiguous glyph width")
-            textwidth = widths.pop()
-            found = self._advance_cache[key] = (
-                textwidth * fontsize,
-                a * math.floor(textwidth * 1000 + 1e-6) * fontsize / 1000,
-            )
+            widths = sorted({font.font.char_width(cid) for cid in cids})
+            found = self._advance_cache[key] = [
+                (w * fontsize, a * math.floor(w * 1000 + 1e-6) * fontsize / 1000) for w in widths
+            ]
         return found
+
+    def _drawn_width(
+        self, tp: Any, index: int, ctm: Matrix, options: list[tuple[float, float]]
+    ) -> tuple[float, float]:
+        """Of a glyph's `_advance_options`, the one of the code pdfium drew: its loose box spans the
+        drawn code's width (pdfium's, from the font's widths)."""
+        loose = self._loose
+        _GetLooseCharBox(ctypes.cast(tp, ctypes.c_void_p).value, index, ctypes.addressof(loose))
+        left, _, right, _ = _rect(ctm, loose.left, loose.bottom, loose.right, loose.top)
+        fitting = [o for o in options if abs(right - left - o[1]) <= 1e-2]
+        if len(fitting) != 1:
+            raise Unsupported("ambiguous glyph width")
+        return fitting[0]
 
     def _font_candidates(self, obj: Any, fonts: dict[str, list[_Font]], cache: dict[int, list[_Font]]) -> list[_Font]:
         """The page's pdfminer fonts that may be the text object's (pdfium gives no object ids)."""
@@ -539,6 +597,32 @@ def _pick_font(candidates: list[_Font], texts: set[str]) -> tuple[_Font, bool]:
     return fitting[0], len({signature(f, texts | {" "}) for f in fitting}) == 1
 
 
+def _spacings(base: float | None, e: float, right: float, space: float, a: float, fontsize: float) -> list[float]:
+    """Character spacings (device space) that would put the last of n spaces `space` wide at `right`:
+    after a glyph ending at `base` (pdfium's origin + advance) or, for a string of spaces only, from
+    the string's origin `e`.  Only spacings of at most 0.15 em that are a number a producer writes
+    (Tc with 4 decimals) count; pdfium's single precision leaves them off by a few 1e-6."""
+    if base is None and abs(right - e) <= 1e-3:
+        return [0.0]  # one space: no spacing between glyphs
+    out = []
+    for n in range(1, 200):
+        cs = (right - base - (n - 1) * space) / n if base is not None else (right - e) / n - space
+        if cs < -0.15 * a * fontsize:
+            break
+        written = round(cs / a, 4)
+        if abs(cs) <= 0.15 * a * fontsize and abs(cs / a - written) <= 5e-5:
+            out.append(written * a)
+    return out
+
+
+def _space_run(first: float, right: float, step: float) -> list[float] | None:
+    """Origins of spaces `step` apart from `first` whose last one is at `right`, or None."""
+    positions = [first]
+    while positions[-1] < right - 1e-3:
+        positions.append(positions[-1] + step)
+    return positions if abs(positions[-1] - right) <= 1e-3 else None
+
+
 def _font_key(name: bytes | str) -> str:
     """A base font name as pdfium and pdfminer both give it: latin-1 text without the subset tag
     (pdfminer writes a name that is not UTF-8 as the repr of its bytes, "b'ABCDEE+\\xcb\\xce'")."""
@@ -580,7 +664,9 @@ def _font_program_size(font: PDFFont) -> int | None:
     return size
 
 
-def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: dict[str, list[dict[str, Any]]]) -> None:
+def _paint_path(
+    path: list[tuple[Any, ...]], ctm: Matrix, paint: _Paint, page: Any, objects: dict[str, list[dict[str, Any]]]
+) -> None:
     """pdfminer's PDFLayoutAnalyzer.paint_path + pdfplumber's process_object, for the attributes
     pdfplumber's table finder and our code read."""
     shape = "".join(x[0] for x in path)
@@ -588,7 +674,7 @@ def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: di
         return
     if shape.count("m") > 1:
         for m in re.finditer(r"m[^m]+", shape):
-            _paint_path(path[m.start(0) : m.end(0)], ctm, page, objects)
+            _paint_path(path[m.start(0) : m.end(0)], ctm, paint, page, objects)
         return
     raw_pts = [p[-2:] if p[0] != "h" else path[0][-2:] for p in path]
     pts = [apply_matrix_pt(ctm, pt) for pt in raw_pts]
@@ -625,6 +711,8 @@ def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: di
         "height": y1 - y0,
         "object_type": kind,
         "page_number": page.page_number,
+        "fill": paint.fill,
+        "stroke": paint.stroke,
         "top": top,
         "bottom": height - y0,
         "doctop": page.initial_doctop + top,
@@ -682,20 +770,74 @@ def _unclean(v: float) -> bool:
     return abs(v * 1e4 - round(v * 1e4)) > 1e-6 * max(1.0, abs(v))
 
 
-def _unsum(path: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The points of a subpath with a coordinate pdfium summed in single precision (`x y w h re` gives
-    x + w, y + h) as pdfminer sums them in double: the summand w (at most 4 decimals) is the one whose
-    sum with the start point's coordinate is pdfium's value to single precision."""
-    if path[0][0] != "m" or any(seg[0] not in "lh" for seg in path[1:]):
-        raise Unsupported("path point computed in single precision")
-    x0, y0 = path[0][1], path[0][2]
+def _snapped_path(raw: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """pdfium's points as pdfminer's path operators, each coordinate snapped to the decimal written."""
+    path: list[tuple[Any, ...]] = []
+    bezier: list[float] = []
+    for seg in raw:
+        if seg[0] == "h":
+            path.append(seg)
+            continue
+        kind, pt = seg[0], (_snap(seg[1]), _snap(seg[2]))
+        if kind == _MOVETO:
+            path.append(("m", *pt))
+        elif kind == _LINETO:
+            path.append(("l", *pt))
+        else:
+            bezier.extend(pt)
+            if len(bezier) == 6:
+                path.append(("c", *bezier))
+                bezier = []
+    if bezier:
+        raise Unsupported("incomplete bezier")
+    return path
 
-    def fix(v: float, base: float) -> float:
-        if not _unclean(v):
-            return v
-        w = round(v - base, 4)
-        if abs(base + w - v) > 2 * float(np.spacing(np.float32(v))):  # pdfium's sum: within 2 float32 steps
-            raise Unsupported("path point computed in single precision")
-        return base + w
 
-    return [seg if seg[0] != "l" else ("l", fix(seg[1], x0), fix(seg[2], y0)) for seg in path]
+_NUM = rb"([+-]?(?:\d+\.?\d*|\.\d+))"
+_RE_OP = re.compile(rb"(?<![^\s\]\[)>}])" + rb"\s+".join([_NUM] * 4) + rb"\s+re(?![^\s\[\]()<>{}/%])")
+
+
+def _stream_re_ops(data: bytes) -> list[tuple[float, float, float, float]]:
+    """(x, y, w, h) of each `x y w h re` in a content stream."""
+    return [(float(x), float(y), float(w), float(h)) for x, y, w, h in _RE_OP.findall(data)]
+
+
+def _f32_key(r: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """pdfium's corners of the rectangle `x y w h re`: each number read as float32, x + w and y + h
+    summed in float32."""
+    x, y, w, h = (np.float32(v) for v in r)
+    return (float(x), float(y), float(np.float32(x + w)), float(np.float32(y + h)))
+
+
+def _page_rects(
+    page_obj: Any, form_cache: dict[int, list[tuple[float, float, float, float]]]
+) -> dict[tuple[float, float, float, float], tuple[float, float, float, float]]:
+    rects: list[tuple[float, float, float, float]] = []
+    for stream in page_obj.contents:
+        rects += _stream_re_ops(stream_value(stream).get_data())
+    seen: set[int] = set()
+
+    def visit(res: Any) -> None:
+        res = resolve1(res)
+        if not isinstance(res, dict):
+            return
+        for ref in dict_value(res.get("XObject") or {}).values():
+            key = ref.objid if isinstance(ref, PDFObjRef) else id(ref)
+            if key in seen:
+                continue
+            seen.add(key)
+            xs = stream_value(ref)
+            if xs.get("Subtype") is not LITERAL_FORM:
+                continue
+            if key not in form_cache:
+                form_cache[key] = _stream_re_ops(xs.get_data())
+            rects.extend(form_cache[key])
+            if "Resources" in xs:
+                visit(xs["Resources"])
+
+    visit(page_obj.resources)
+    out: dict[tuple[float, float, float, float], tuple[float, float, float, float] | None] = {}
+    for x, y, w, h in rects:
+        k, corners = _f32_key((x, y, w, h)), (x, y, x + w, y + h)  # pdfminer's sums, in double
+        out[k] = corners if out.get(k, corners) == corners else None
+    return {k: v for k, v in out.items() if v is not None}
