@@ -97,6 +97,11 @@ def test_three_public_budget_beside_what_was_spent(wh, pages):
                         where document_id = ?""", [final_document(wh)])
     assert facts == [("reception", final[5], budget[5])]  # the only category with a figure
     assert final[0] == sum(a for _, a, _ in facts) and budget[0] == sum(b for *_, b in facts)
+    # both sides' parts add up to their 合计 (identity three_public_total)
+    checked = rows(wh, """select item, status, expected_yuan from check_results
+                          where identity = 'three_public_total' and document_id = ?""", [final_document(wh)])
+    assert sorted(checked) == sorted([("三公 = 出国 + 接待 + 用车(购置 + 运维)", "pass", float(final[0])),
+                                      ("三公预算数 = 出国 + 接待 + 用车(购置 + 运维)", "pass", float(budget[0]))])
     # execution: the unit's budget document prints a 三公 table with nothing in it (年初预算 0), so the
     # budget is 0 from that document; the 全年预算 the final accounts print stays beside it
     (budget_doc,) = rows(wh, """select document_id from dim_document where statement = 'budget'
