@@ -10,7 +10,7 @@ from decimal import Decimal
 import pdfplumber
 import pytest
 
-from .conftest import SAMPLES
+from .conftest import REPO, SAMPLES
 
 FINAL = "beijing-dongcheng-medical-insurance-center-2023-unit-final-accounts"
 UNIT, YEAR = "110101-201002", 2023
@@ -181,3 +181,12 @@ def test_other_kinds_of_spending_are_facts_and_in_the_line_identity(wh, pages):
     ]
     assert len(remitting) == len(lines) and all(r[0] == "pass" and r[1] == r[2] for r in remitting)
     assert {r[3] for r in remitting} == {remit}
+
+
+def test_documented_examples_run(wh):
+    """The queries of docs/final-accounts.md run on the samples and return rows."""
+    text = (REPO / "docs" / "final-accounts.md").read_text(encoding="utf-8")
+    queries = re.findall(r"```sql\n(.*?);\n```", text, re.S)
+    assert len(queries) == 2
+    for sql in queries:
+        assert rows(wh, sql), sql
