@@ -80,6 +80,16 @@ _GetUnicode = _lean("FPDFText_GetUnicode", ctypes.c_uint, ctypes.c_void_p, ctype
 _GetCharOrigin = _lean(
     "FPDFText_GetCharOrigin", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, _P_DOUBLE, _P_DOUBLE
 )
+_GetCharBox = _lean(
+    "FPDFText_GetCharBox",
+    ctypes.c_int,
+    ctypes.c_void_p,
+    ctypes.c_int,
+    _P_DOUBLE,
+    _P_DOUBLE,
+    _P_DOUBLE,
+    _P_DOUBLE,
+)
 _GetLooseCharBox = _lean(
     "FPDFText_GetLooseCharBox", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
 )
@@ -592,9 +602,11 @@ class PdfiumReader:
         if right < first_space - 0.2 * a * fontsize:
             return charspace  # the bounds end where the glyphs' ink does
         box_l, box_b, box_r, box_t = self._box
+        refs = ctypes.byref(box_l), ctypes.byref(box_r), ctypes.byref(box_b), ctypes.byref(box_t)
+        tpv = ctypes.cast(tp, ctypes.c_void_p).value
         inked_left, inked_right = math.inf, -math.inf
         for g in glyphs:
-            pdfium_c.FPDFText_GetCharBox(tp, g[0], box_l, box_r, box_b, box_t)
+            _GetCharBox(tpv, g[0], *refs)
             gl, _, gr, _ = _rect(ctm, box_l.value, box_b.value, box_r.value, box_t.value)
             inked_left, inked_right = min(inked_left, gl), max(inked_right, gr)
         # the bounds of some fonts' text reach past the glyph boxes by the same margin on both sides

@@ -11,15 +11,7 @@
 with parts as ({{ fact_parts('three_public') }}),
 
 categories as (
-    select * from (values
-        ('travel_abroad', '因公出国（境）费', true),
-        ('reception', '公务接待费', true),
-        ('vehicle_purchase', '公务用车购置费', true),
-        ('vehicle_operation', '公务用车运行维护费', true),
-        ('vehicles', '公务用车购置及运行维护费', true),
-        ('meeting', '会议费', false),
-        ('training', '培训费', false)
-    ) as t(category, category_name, is_three_public)
+    select category, category_name, is_three_public from {{ ref('three_public_categories') }}
 ),
 
 cells as (
@@ -47,23 +39,13 @@ by_column as (
         right(c.column_name, 7) = '_budget' as is_budget
     from cells c join row_labels l using (document_id, table_index, row_index)
     where replace(c.column_name, '_budget', '')
-          in ('travel_abroad', 'reception', 'vehicle_purchase', 'vehicle_operation', 'vehicles')
+          in (select category from {{ ref('three_public_categories') }} where is_three_public)
 ),
 
 -- Hebei: a row per category, amount in the 合计 column (all funding sources)
 by_row as (
     select c.*, l.printed_year,
-        case
-            when l.label like '%三公%' or l.label like '%合计%' or l.label like '%小计%' then null
-            when l.label like '%购置及运%' then 'vehicles'
-            when l.label like '%出国%' and (l.label like '%教学科研%' or l.label like '其他%') then null  -- splits of 出国
-            when l.label like '%出国%' then 'travel_abroad'
-            when l.label like '%公务用车%' and (l.label like '%运行%' or l.label like '%运维%') then 'vehicle_operation'
-            when l.label like '%公务用车%购置%' then 'vehicle_purchase'
-            when l.label like '%接待%' then 'reception'
-            when l.label like '%会议%' then 'meeting'
-            when l.label like '%培训%' then 'training'
-        end as category,
+        {{ label_rule('three_public_item', 'l.label') }} as category,
         false as is_budget
     from cells c join row_labels l using (document_id, table_index, row_index)
     where c.column_name = 'total' and l.label is not null
