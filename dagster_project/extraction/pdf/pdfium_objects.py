@@ -559,7 +559,8 @@ class PdfiumReader:
         if glyphs and (abs(glyphs[0][2] - e) > 1e-3 or abs(glyphs[0][3] - f) > 1e-3):
             raise _NeedsStream("text object starts before its first glyph")
         texts = [_glyph_text(u, font) for _, u, _, _ in glyphs]
-        options = [self._advance_options(font, text, fontsize, a) for text in texts]
+        by_text = {text: self._advance_options(font, text, fontsize, a) for text in set(texts)}
+        options = [by_text[text] for text in texts]
         seq = [
             (text, *(opts[0] if len(opts) == 1 else self._drawn_width(tp, g[0], ctm, opts)), g[2])
             for g, text, opts in zip(glyphs, texts, options)
