@@ -63,6 +63,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     log_path = paths.warehouse.parent / "logs" / "build.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"building {paths.warehouse} from {paths.raw_dir} (log: {log_path})", flush=True)
+    if scheduler:
+        print(f"  extracting on the Dask cluster at {scheduler}", flush=True)
     skipped = skipped_files(paths.raw_dir)
     for path, reason in skipped[:10]:
         print(f"  skipped {path.relative_to(paths.raw_dir)}: {reason}")
