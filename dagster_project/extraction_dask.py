@@ -123,10 +123,13 @@ def extract(
 
 
 def prepare_worker() -> None:
-    """Start this worker's forkserver with the extraction modules imported (once per worker; the first
-    task does it, or `client.run(prepare_worker)` ahead of time)."""
+    """Import the extraction modules and start this worker's forkserver with them imported (what the first
+    task on a worker does; `client.run(prepare_worker)` does it ahead of time)."""
+    import importlib
     from multiprocessing import forkserver
 
+    for module in FORKSERVER_PRELOAD:
+        importlib.import_module(module)
     multiprocessing.get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
     forkserver.ensure_running()
 
