@@ -27,12 +27,20 @@ def paths_from_args(args: argparse.Namespace) -> Paths:
     return Paths(Path(raw).resolve() if raw else default.raw_dir, Path(wh).resolve() if wh else default.warehouse)
 
 
-def build_run_config(paths: Paths, as_of: str | None, full_refresh: bool) -> dict[str, Any]:
-    """The run config of a `budgetwh build` run: paths as the warehouse resource's config, the dbt options
-    as the dbt asset's config (what the launchpad shows), no environment variables."""
+def event_store_from_args(args: argparse.Namespace) -> str:
+    """--event-store, else BUDGETWH_EVENT_STORE; empty: the DuckDB file beside the warehouse."""
+    from .events.store import event_store_setting
+
+    return event_store_setting(getattr(args, "event_store", None))
+
+
+def build_run_config(paths: Paths, as_of: str | None, full_refresh: bool, event_store: str = "") -> dict[str, Any]:
+    """The run config of a `budgetwh build` run: paths and the event store as the warehouse resource's
+    config, the dbt options as the dbt asset's config (what the launchpad shows), no environment variables."""
     return {
         "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-        "resources": {"warehouse": {"config": {"raw_dir": str(paths.raw_dir), "warehouse": str(paths.warehouse)}}},
+        "resources": {"warehouse": {"config": {"raw_dir": str(paths.raw_dir), "warehouse": str(paths.warehouse),
+                                               "event_store": event_store}}},
         "ops": {"dbt_models": {"config": {"as_of": as_of, "full_refresh": full_refresh}}},
     }
 
@@ -68,7 +76,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config=build_run_config(paths, as_of, args.full_refresh),
+            run_config=build_run_config(paths, as_of, args.full_refresh, event_store_from_args(args)),
             tags=partition_range_tags(ids) if ids else None,
             # no documents: nothing to extract, the rest still builds (an empty warehouse)
             asset_selection=None if ids else [k for k in job.asset_layer.executable_asset_keys
@@ -99,7 +107,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     paths = paths_from_args(args)
-    store = _store(paths)
+    store = _store(paths, args)
     rows = store.query(
         """select r.document_id, json_extract_string(r.payload, '$.file_name'),
                   coalesce(f.reason, case when t.document_id is null then 'registered'
@@ -122,7 +130,7 @@ def cmd_status(args: argparse.Namespace) -> int:
            order by 2"""
     )
     if not rows:
-        print(f"no documents in {paths.events_db}")
+        print(f"no documents in {store.location}")
         return 0
     checks = _failed_checks(paths.warehouse)
     verdicts = {v.document_id: v for v in _verdicts(paths.warehouse)}
@@ -163,20 +171,22 @@ def _failed_checks(warehouse: Path) -> dict[str, str]:
     return {d: f"{f} checks failed, {w} within tolerance" for d, f, w in rows}
 
 
-def _store(paths: Paths):
-    """The event store beside the warehouse; a missing one is an error (a typo in --warehouse)."""
-    from .events.store import EventStore
+def _store(paths: Paths, args: argparse.Namespace):
+    """The event store of the warehouse (--event-store / BUDGETWH_EVENT_STORE, else the file beside it); a
+    missing one is an error (a typo in --warehouse or --event-store)."""
+    from .events.store import open_event_store
 
-    if not paths.events_db.exists():
-        raise ValueError(f"no warehouse at {paths.warehouse} (no {paths.events_db.name}; run `budgetwh build`)")
-    return EventStore(paths.events_db)
+    store = open_event_store(event_store_from_args(args), paths.events_db)
+    if not store.exists():
+        raise ValueError(f"no warehouse at {paths.warehouse} (no event log at {store.location}; run `budgetwh build`)")
+    return store
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from .events.commands import correct_cell, resolve_document_id
 
     value = parse_amount_text(args.value)  # refused before the log is opened
-    store = _store(paths_from_args(args))
+    store = _store(paths_from_args(args), args)
     doc = resolve_document_id(store, args.document)
     ev = correct_cell(store, doc, args.table, args.row, args.column, value, args.reason, args.author)
     print(f"CellCorrected {ev.event_id} appended; run `budgetwh build` to update the marts")
@@ -186,7 +196,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 def cmd_retract(args: argparse.Namespace) -> int:
     from .events.commands import resolve_document_id, retract_document
 
-    store = _store(paths_from_args(args))
+    store = _store(paths_from_args(args), args)
     ev = retract_document(store, resolve_document_id(store, args.document), args.reason, args.author)
     print(f"DocumentRetracted {ev.event_id} appended; run `budgetwh build` to update the marts")
     return 0
@@ -195,7 +205,7 @@ def cmd_retract(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     from .events.commands import history, resolve_document_id
 
-    store = _store(paths_from_args(args))
+    store = _store(paths_from_args(args), args)
     doc = resolve_document_id(store, args.document) if args.document else None
     rows = history(store, doc, args.unit)
     if not rows:
@@ -265,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     status = sub.add_parser("status", help="per-document extraction status from the event log")
     status.add_argument("--warehouse", default=None)
     status.set_defaults(func=cmd_status)
+    store_help = ("where the event log is: a postgresql:// URL (default $BUDGETWH_EVENT_STORE; unset: the DuckDB "
+                  "file events.duckdb beside the warehouse)")
+    for command in (build, correct, retract, hist, status):
+        command.add_argument("--event-store", default=None, help=store_help)
     tr = sub.add_parser("trace", help="where a fact_expenditure number comes from: file, page, row, models, checks")
     tr.add_argument("--document", help="document id prefix")
     tr.add_argument("--table", type=int)
@@ -286,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_command(args: argparse.Namespace) -> int:
     """Run a command; what goes wrong is one line on stderr and a non-zero status, never a traceback."""
     import duckdb
+    import psycopg2
 
     from .resources import StoreBusyError
 
@@ -294,7 +309,7 @@ def run_command(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a bad argument, a missing warehouse or a missing match
         print(f"budgetwh {args.command}: {_one_line(exc)}", file=sys.stderr)
         return BAD_ARGUMENT
-    except (StoreBusyError, OSError, duckdb.Error) as exc:
+    except (StoreBusyError, OSError, duckdb.Error, psycopg2.Error) as exc:
         print(f"budgetwh {args.command}: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return FAILED
     except Exception as exc:  # a bug: still one line; BUDGETWH_DEBUG=1 shows the traceback

@@ -24,7 +24,7 @@ from dagster import (
 )
 
 from ..events.commands import supersede_events
-from ..events.store import EventStore
+from ..events.store import EventLog
 from ..ingest import (
     EXTRACTOR_VERSION,
     Limits,
@@ -96,7 +96,7 @@ def raw_documents(context: AssetExecutionContext, warehouse: WarehouseResource) 
     return files
 
 
-def extracted_ids(store: EventStore) -> set[str]:
+def extracted_ids(store: EventLog) -> set[str]:
     """Documents this extractor version has already read (successfully or not)."""
     return {
         doc
@@ -190,7 +190,7 @@ def event_store(
             "sidecars_rejected": len(rejected),
             "total_events": sum(counts.values()),
             **{f"events_{k}": v for k, v in counts.items()},
-            "path": str(warehouse.paths.events_db),
+            "path": store.location,
         }
     )
 
