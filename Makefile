@@ -75,6 +75,7 @@ bench: install fonts
 	$(BIN)/python benchmarks/end_to_end.py --corpus $(BENCH_DIR)/corpus --work $(BENCH_DIR)/e2e --sizes $(BENCH_SIZES)
 	$(BIN)/python benchmarks/query_latency.py --corpus $(BENCH_DIR)/corpus --work $(BENCH_DIR)/query \
 	  --documents $(lastword $(subst $(comma), ,$(BENCH_SIZES)))
+	$(BIN)/python benchmarks/dask_scaling.py
 
 # docs/asset-graph.png for the README: dagster dev + headless Debian Chromium (apt-get install chromium).
 screenshot: install

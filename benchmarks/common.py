@@ -19,6 +19,8 @@ SUMMARY_KEYS = (
     "add_one_doc_ratio_n200_vs_n5",
     "query_p95_ms_10m_rows",
     "peak_rss_mb_n200",
+    "dask_speedup_2_workers",
+    "dask_docs_per_hour_per_worker",
 )
 
 

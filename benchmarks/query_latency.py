@@ -1,4 +1,4 @@
-"""Query latency of the README's example queries (docs/example_queries.sql) on a fact table scaled
+"""Query latency of the example queries (docs/example_queries.sql) on a fact table scaled
 to ≥ --rows rows.
 
 The base warehouse is built with `budgetwh build` from raw/samples plus the first --documents files of the

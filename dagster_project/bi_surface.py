@@ -1,8 +1,8 @@
 """What the published warehouse shows a BI tool, decided once, from the dbt manifest.
 
 The build file holds every dbt relation in the schema dbt_project.yml gives it: marts in `main`, intermediate
-models in `intermediate`, seeds in `catalogues`, staging views in `staging`. The published file is a copy of
-it, shaped by `shape_for_bi` before it is renamed into place:
+models in `intermediate`, the identity models in `checks`, seeds in `catalogues`, staging views in `staging`.
+The published file is a copy of it, shaped by `shape_for_bi` before it is renamed into place:
 - `staging` is dropped: its views read the attached event store (`event_store.events`), which a reader of the
   published file does not have, so every one of them would fail on open.
 - `main` keeps the dbt models the manifest puts there plus `check_results`; anything else found there (a

@@ -34,20 +34,29 @@ def event_store_from_args(args: argparse.Namespace) -> str:
     return event_store_setting(getattr(args, "event_store", None))
 
 
-def build_run_config(paths: Paths, as_of: str | None, full_refresh: bool, event_store: str = "") -> dict[str, Any]:
+def build_run_config(paths: Paths, as_of: str | None, full_refresh: bool, *, event_store: str = "",
+                     dask_scheduler: str | None = None) -> dict[str, Any]:
     """The run config of a `budgetwh build` run: paths and the event store as the warehouse resource's
-    config, the dbt options as the dbt asset's config (what the launchpad shows), no environment variables."""
+    config, the dbt options as the dbt asset's config and a Dask scheduler as the extraction's (what the
+    launchpad shows), no environment variables (extraction still honours $BUDGETWH_DASK_SCHEDULER when no
+    scheduler is given)."""
+    ops: dict[str, Any] = {"dbt_models": {"config": {"as_of": as_of, "full_refresh": full_refresh}}}
+    if dask_scheduler:
+        ops["extracted_documents"] = {"config": {"dask_scheduler": dask_scheduler}}
     return {
         "loggers": {"console": {"config": {"log_level": "WARNING"}}},
         "resources": {"warehouse": {"config": {"raw_dir": str(paths.raw_dir), "warehouse": str(paths.warehouse),
                                                "event_store": event_store}}},
-        "ops": {"dbt_models": {"config": {"as_of": as_of, "full_refresh": full_refresh}}},
+        "ops": ops,
     }
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     paths = paths_from_args(args)
     as_of = parse_as_of(args.as_of) if args.as_of else None  # refused here, before anything runs
+    from .extraction_dask import scheduler_address
+
+    scheduler = scheduler_address(args.dask_scheduler)  # a malformed address (or $BUDGETWH_DASK_SCHEDULER) too
     if not paths.raw_dir.is_dir():
         raise ValueError(f"--raw-dir {paths.raw_dir} is not a folder")
     from dagster import DagsterInstance
@@ -76,7 +85,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config=build_run_config(paths, as_of, args.full_refresh, event_store_from_args(args)),
+            run_config=build_run_config(paths, as_of, args.full_refresh, event_store=event_store_from_args(args),
+                                        dask_scheduler=scheduler if ids else None),
             tags=partition_range_tags(ids) if ids else None,
             # no documents: nothing to extract, the rest still builds (an empty warehouse)
             asset_selection=None if ids else [k for k in job.asset_layer.executable_asset_keys
@@ -249,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--as-of", default=None, help="rebuild as known at this UTC timestamp (events after it ignored)")
     build.add_argument("--full-refresh", action="store_true",
                        help="rebuild the incremental dbt models from the whole event log")
+    build.add_argument("--dask-scheduler", default=None, metavar="ADDRESS",
+                       help="extract on this dask.distributed scheduler, one task per document (tcp://host:8786; "
+                       "default $BUDGETWH_DASK_SCHEDULER, else worker processes here; docs/scale-out.md)")
     build.set_defaults(func=cmd_build)
     correct = sub.add_parser("correct", help="fix one extracted cell (appends a CellCorrected event)")
     correct.add_argument("--document", required=True, help="document id (a unique prefix is enough)")

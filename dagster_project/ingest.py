@@ -266,6 +266,10 @@ def extract_any(path: Path, fmt: str, limits: Limits | None = None):
 
 def _child(raw: RawFile, limits: Limits, conn) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb << 20, limits.memory_mb << 20))
+    # The parent kills the child at the wall-clock timeout. A child whose parent died first (a Dask worker
+    # lost mid-task) is ended by this CPU limit, which a child watched by its parent never reaches.
+    cpu_s = int(limits.timeout_s) * (os.cpu_count() or 1) + 60
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
     try:
         conn.send(document_events(raw, limits))
     except MemoryError:
@@ -274,10 +278,13 @@ def _child(raw: RawFile, limits: Limits, conn) -> None:
         conn.close()
 
 
-def extract_documents(raws: list[RawFile], limits: Limits = Limits()) -> Iterator[tuple[RawFile, list[Event]]]:
+def extract_documents(raws: list[RawFile], limits: Limits = Limits(),
+                      start_method: str = "fork") -> Iterator[tuple[RawFile, list[Event]]]:
     """Extract documents in parallel worker processes, each with a time and memory limit; yields each
-    document's events as soon as it is done, so the caller can store them one document at a time."""
-    ctx = multiprocessing.get_context("fork")
+    document's events as soon as it is done, so the caller can store them one document at a time.
+    A multi-threaded caller (a Dask worker: dagster_project/extraction_dask.py) starts them with
+    "forkserver" instead of forking itself."""
+    ctx = multiprocessing.get_context(start_method)
     pending = list(raws)
     running: list[tuple[RawFile, multiprocessing.Process, Any, float]] = []
     while pending or running:

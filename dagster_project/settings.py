@@ -11,10 +11,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = REPO_ROOT / "dbt"
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-# The warehouse's schemas (dbt/dbt_project.yml, dbt/macros/schemas.sql): `main` is what BI tools see (marts,
-# dimensions, events, check_results), `intermediate` the intermediate models, `catalogues` the seeds. The
-# pipeline's own SQL over intermediate tables (the identity suites) reads them through this search path.
-PIPELINE_SEARCH_PATH = "main,intermediate,catalogues"
+# The schema dbt builds the identity models in (dbt/dbt_project.yml `checks: +schema`; tests/test_check_models.py
+# holds the two together): the Great Expectations suites read them there (expectations/suites.py).
+CHECKS_SCHEMA = "checks"
 
 
 @dataclass(frozen=True)

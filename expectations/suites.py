@@ -1,8 +1,10 @@
 """Great Expectations (1.x) suites for the accounting identities, validated on DataFrames read from DuckDB.
 
-GX's SQL datasources do not work on DuckDB, so each identity's rows are read into pandas and validated
-there. One suite per identity, one expectation: |expected − actual| ≤ tolerance (see identities.py for
-the rule). GX decides pass/fail per row; this module turns its verdict into `check_results` rows.
+Each identity's rows come from its dbt model (`dbt/models/checks/chk_<name>.sql`, registered in
+identities.py), read into pandas: GX's SQL datasources do not work on DuckDB. One suite per identity, one
+expectation: |expected − actual| ≤ tolerance (the rule: `tolerance` below, and dbt/macros/checks.sql for
+the printed precision `unit_yuan`). GX decides pass/fail per row; this module turns its verdict into
+`check_results` rows.
 """
 
 from __future__ import annotations
@@ -14,20 +16,21 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.resources import connect, sql_string
-from dagster_project.settings import PIPELINE_SEARCH_PATH
+from dagster_project.resources import connect, sql_identifier, sql_string
+from dagster_project.settings import CHECKS_SCHEMA
 
-from .identities import IDENTITIES, Identity
+from .identities import IDENTITIES, IDENTITY_COLUMNS, Identity
 
 # The table's description and its columns' (DuckDB comments in the published file, as dbt writes the marts').
 CHECK_RESULTS_DESCRIPTION = (
-    "核对结果 Accounting identity checks (Great Expectations suites, expectations/identities.py): one row per "
-    "evaluated place (document, table, row or item) and identity, with both sides in yuan. Documents with a "
-    "failed error-severity identity are `incomplete` in dim_document.")
+    "核对结果 Accounting identity checks (Great Expectations suites over the dbt models checks.chk_*, "
+    "expectations/identities.py): one row per evaluated place (document, table, row or item) and identity, "
+    "with both sides in yuan. Documents with a failed error-severity identity are `incomplete` in dim_document.")
 CHECK_RESULTS_COLUMN_DESCRIPTIONS = {
     "checked_at": "核对时间 When the suites ran (UTC).",
     "document_id": "文档ID Document checked (dim_document.document_id).",
-    "identity": "恒等式 Identity name (expectations/identities.py), e.g. line_total_equals_basic_plus_project.",
+    "identity": "恒等式 Identity name (expectations/identities.py; its rows: the dbt model checks.chk_<identity>), "
+                "e.g. line_total_equals_basic_plus_project.",
     "severity": "严重性 ERROR (a failure makes the document incomplete) or WARNING.",
     "status": "结果 pass, pass_within_tolerance (differs within the rounding the printed figures allow) or fail.",
     "table_kind": "表类型 Kind of the table checked (expenditure_summary, …).",
@@ -46,13 +49,20 @@ CHECK_RESULTS_COLUMNS = list(CHECK_RESULTS_COLUMN_DESCRIPTIONS)
 
 def tolerance(n_terms: pd.Series, unit_yuan: pd.Series) -> pd.Series:
     """The rounding an identity over n printed terms allows, in yuan: (n + 1) × half the coarsest unit of
-    the last printed place among the figures compared (identities.printed_unit). No unit means no non-zero
-    figure was printed: the sides must then agree exactly."""
+    the last printed place among the figures compared (`unit_yuan`: macro printed_unit, dbt/macros/checks.sql).
+    No unit means no non-zero figure was printed: the sides must then agree exactly."""
     return ((n_terms.astype(float) + 1) * 0.5 * unit_yuan.astype(float).fillna(0.0)).round(6)
 
 
-def identity_frame(con: duckdb.DuckDBPyConnection, identity: Identity) -> pd.DataFrame:
-    df = con.execute(identity.sql).df()
+def identity_rows(con: duckdb.DuckDBPyConnection, identity: Identity) -> pd.DataFrame:
+    """The rows of the identity's dbt model (the identity contract, identities.IDENTITY_COLUMNS)."""
+    columns = ", ".join(IDENTITY_COLUMNS)
+    return con.execute(f"select {columns} from {sql_identifier(CHECKS_SCHEMA)}.{sql_identifier(identity.model)}").df()
+
+
+def identity_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """An identity model's rows with the columns the suite compares: difference, abs_difference, tolerance."""
+    df = rows
     # A blank printed amount is a zero; a row with neither side printed says nothing.
     df = df[df["expected"].notna() | df["actual"].notna()].reset_index(drop=True)
     for col in ("expected", "actual"):
@@ -132,9 +142,8 @@ def run_all(db_path: Path, gx_dir: Path | None = None) -> pd.DataFrame:
     now = datetime.now(UTC).replace(tzinfo=None)
     frames = []
     with connect(db_path, read_only=True) as con:
-        con.execute(f"set search_path = '{PIPELINE_SEARCH_PATH}'")
         for identity in IDENTITIES:
-            df, _ = validate(identity_frame(con, identity), identity, context)
+            df, _ = validate(identity_frame(identity_rows(con, identity)), identity, context)
             frames.append(
                 pd.DataFrame(
                     {

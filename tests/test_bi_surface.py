@@ -17,6 +17,7 @@ from dagster_project.assets.partitions import FILE_NAME_TAG, FILES_TAG_MAX, file
 from dagster_project.bi_surface import BI_SCHEMA, NON_DBT_TABLES, manifest_models, published_models
 from dagster_project.definitions import defs
 from dagster_project.resources import WarehouseResource
+from expectations.identities import IDENTITIES
 
 from .conftest import SAMPLES
 
@@ -45,7 +46,7 @@ def test_every_relation_opens_and_main_is_the_bi_surface(published):
     for schema, name in found:
         published.execute(f'select * from "{schema}"."{name}" limit 1').fetchall()  # raises if it cannot open
     assert {n for s, n in found if s == BI_SCHEMA} == set(published_models(MANIFEST)) | set(NON_DBT_TABLES)
-    assert {s for s, _ in found} == {"main", "intermediate", "catalogues"}
+    assert {s for s, _ in found} == {"main", "intermediate", "checks", "catalogues"}
     assert not any(n.startswith("stg_") for _, n in found)
     assert not [n for s, n in found if s == BI_SCHEMA and n.startswith("int_")]
 
@@ -131,6 +132,12 @@ def test_every_published_table_is_upstream_of_the_publish_asset(published):
                     if models[k.path[-1]]["materialized"] != "view"}  # views are not published (bi_surface.py)
     published_tables = set(relations(published))
     assert published_tables == dbt_upstream | {(BI_SCHEMA, t) for t in NON_DBT_TABLES}
+    # no dbt table is left out of the lineage: every model and seed dbt materializes is an ancestor
+    assert dbt_upstream == {(m["schema"], n) for n, m in models.items() if m["materialized"] not in ("view", "ephemeral")}
+    # the tables no dbt model builds are assets of their own upstream of the publish step (check_results: the
+    # GX suites' verdicts, written by the check_results asset from the identity models in `checks`)
+    assert {AssetKey(t) for t in NON_DBT_TABLES} <= upstream - set(dbt_models.keys)
+    assert {(s, n) for s, n in published_tables if s == "checks"} >= {("checks", i.model) for i in IDENTITIES}
     # the edges into publish are what `main` shows, so the graph draws each published table's path to it
     direct = {k.path[-1] for k in graph.get(publish).parent_keys}
     assert direct == {n for s, n in published_tables if s == BI_SCHEMA}

@@ -1,4 +1,4 @@
-"""Print the README's table of sample findings: every check that fails or passes only within tolerance.
+"""Print the table of sample findings (docs/identities.md): every check that fails or passes only within tolerance.
 
 Usage: .venv/bin/python -m tools.findings warehouse/budget.duckdb
 """

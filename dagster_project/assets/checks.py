@@ -1,7 +1,10 @@
-"""Accounting identities (Great Expectations suites in expectations/) as a results table and asset checks."""
+"""Accounting identities (Great Expectations suites in expectations/) as a results table and asset checks.
 
+Each identity's rows are a dbt model (dbt/models/checks/chk_<identity>.sql), so the asset graph draws what
+every check reads: int_table_cells, fact_expenditure, … → chk_<identity> → check_results and the identity's
+asset check.
+"""
 
-import re
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -19,27 +22,20 @@ from expectations.completeness import add_identity_failures
 from expectations.identities import IDENTITIES
 from expectations.suites import data_docs_index, run_all, write_check_results
 
-from ..bi_surface import manifest_models
 from ..resources import WarehouseResource, connect
-from .dbt import dbt_project
 
-MART_KEYS = {i.asset for i in IDENTITIES}
-
-
-def tables_read(manifest_path) -> set[str]:
-    """The dbt models the identity suites' SQL reads (int_table_cells, int_narrative_claims, …): upstream of
-    check_results in the asset graph, as the marts the checks attach to are."""
-    models = {m["name"] for m in manifest_models(manifest_path)}
-    return {w for i in IDENTITIES for w in re.findall(r"\b[a-z_][a-z0-9_]*\b", i.sql) if w in models}
+# A dbt model's asset key is its name (assets/dbt.py LayerTranslator). check_results reads the identity
+# models and then updates dim_document's completeness (expectations/completeness.py).
+IDENTITY_MODEL_KEYS = [AssetKey(i.model) for i in IDENTITIES]
 
 
 @asset(
     group_name="checks",
     kinds={"great_expectations", "duckdb"},
     owners=["team:data-engineering"],
-    deps=[AssetKey(k) for k in sorted(MART_KEYS | tables_read(dbt_project.manifest_path))],
-    description="Runs every Great Expectations identity suite on the built marts and stores one row per "
-    "evaluated place in the warehouse table `check_results` (pass / pass_within_tolerance / fail); documents "
+    deps=[*IDENTITY_MODEL_KEYS, AssetKey("dim_document")],
+    description="Runs every Great Expectations identity suite on the rows of its dbt model (checks.chk_*) and "
+    "stores one row per evaluated place in the warehouse table `check_results` (pass / pass_within_tolerance / fail); documents "
     "with a failed error-severity identity become `incomplete` in dim_document (expectations/completeness.py).",
 )
 def check_results(context: AssetExecutionContext, warehouse: WarehouseResource) -> None:
@@ -63,8 +59,8 @@ def check_results(context: AssetExecutionContext, warehouse: WarehouseResource) 
         AssetCheckSpec(
             name=i.name,
             asset=AssetKey(i.asset),
-            description=f"{i.description} (GX suite `{i.name}`; severity {i.severity})",
-            additional_deps=[AssetKey("check_results")],
+            description=f"{i.description} (dbt model `{i.model}`, GX suite `{i.name}`; severity {i.severity})",
+            additional_deps=[AssetKey(i.model), AssetKey("check_results")],
         )
         for i in IDENTITIES
     ],

@@ -1,4 +1,4 @@
-"""The dbt project (staging → intermediate → marts) as Dagster assets."""
+"""The dbt project (staging → intermediate → marts → checks) as Dagster assets."""
 
 
 import json
@@ -35,7 +35,7 @@ ensure_manifest()
 
 
 class LayerTranslator(DagsterDbtTranslator):
-    """Group dbt models by their folder (staging / intermediate / marts), seeds in `catalogues`."""
+    """Group dbt models by their folder (staging / intermediate / checks / marts), seeds in `catalogues`."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         # A model's key is its name, whatever schema dbt_project.yml builds it in (dagster-dbt would prefix
@@ -104,7 +104,7 @@ def table_metadata(con: duckdb.DuckDBPyConnection, name: str, descriptions: dict
                    ) -> dict[str, Any]:
     # The schema as built (what dagster-dbt's fetch_column_metadata reads, which cannot open the DuckDB
     # file while the dbt process holds it): read here once dbt has released the file. No columns: no table.
-    # The schema the model lives in is dbt's (dbt_project.yml: main, intermediate, catalogues, staging).
+    # The schema the model lives in is dbt's (dbt_project.yml: main, intermediate, checks, catalogues, staging).
     columns = con.execute(
         """select table_schema, column_name, data_type from information_schema.columns
            where table_catalog = current_database() and table_name = ? order by ordinal_position""",

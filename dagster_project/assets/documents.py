@@ -22,16 +22,17 @@ from dagster import (
     asset,
     sensor,
 )
+from pydantic import Field
 
 from ..events.commands import supersede_events
 from ..events.store import EventLog
+from ..extraction_dask import extract, scheduler_address
 from ..ingest import (
     EXTRACTOR_VERSION,
     Limits,
     RawFile,
     document_ids,
     document_paths,
-    extract_documents,
     scan_raw,
     sidecar_events,
     sidecar_path,
@@ -51,6 +52,11 @@ class ExtractionConfig(Config):
     memory_mb: int = Limits.memory_mb
     max_inflated_mb: int = Limits.max_inflated_mb
     max_objects: int = Limits.max_objects
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="A dask.distributed scheduler (tcp://host:8786) to extract on, one task per document "
+        "(dagster_project/extraction_dask.py); unset: $BUDGETWH_DASK_SCHEDULER, else worker processes here.",
+    )
 
     def limits(self) -> Limits:
         return Limits(timeout_s=self.timeout_s, memory_mb=self.memory_mb, max_inflated_mb=self.max_inflated_mb,
@@ -60,7 +66,7 @@ class ExtractionConfig(Config):
 def extraction_backfill_policy() -> BackfillPolicy:
     """On one machine a range of documents is one run whose step extracts them in parallel processes. On a
     cluster, BUDGETWH_PARTITIONS_PER_RUN=k splits a backfill into runs of k documents, each launched
-    where the run launcher puts it (README: beyond one machine)."""
+    where the run launcher puts it (docs/dagster.md: beyond one machine)."""
     per_run = os.environ.get("BUDGETWH_PARTITIONS_PER_RUN")
     return BackfillPolicy.multi_run(int(per_run)) if per_run else BackfillPolicy.single_run()
 
@@ -145,7 +151,11 @@ def extracted_documents(
     status = {k: f"| `{k[:12]}` | no longer in the raw folder | | |" for k in keys if k not in by_id}
     status |= {k: f"| {by_id[k].file_name} | already extracted | | |" for k in keys if k in done and k in by_id}
     appended = failures = 0
-    for raw, doc_events in extract_documents(todo, config.limits()):
+    scheduler = scheduler_address(config.dask_scheduler)
+    if todo:
+        context.log.info(f"extracting {len(todo)} documents on " + (f"Dask ({scheduler})" if scheduler
+                                                                     else "local worker processes"))
+    for raw, doc_events in extract(todo, config.limits(), scheduler):
         appended += store.append(doc_events)  # one transaction per document, as soon as it is read
         status[raw.document_id] = _report_row(raw, doc_events)
         if doc_events[-1].event_type == "ExtractionFailed":
@@ -154,6 +164,7 @@ def extracted_documents(
     return MaterializeResult(
         metadata={
             "documents_read": len(todo),
+            "extracted_on": scheduler or "local worker processes",
             "new_events": appended,
             "failures": failures,
             "documents": MetadataValue.md("| file | status | pages | tables |\n|---|---|---|---|\n"

@@ -161,6 +161,18 @@ first({{ expression }} order by {{ order_by }}){% if where %} filter (where {{ w
 (array_agg({{ expression }} order by {{ order_by }}){% if where %} filter (where {{ where }}){% endif %})[1]
 {%- endmacro %}
 
+{# Any one value of the group (they are all equal where it is used), among the rows matching `where`.
+   DuckDB any_value; Postgres (before 16 it has no any_value) min. #}
+{% macro agg_any(expression, where=none) -%}
+{{ return(adapter.dispatch('agg_any')(expression, where)) }}
+{%- endmacro %}
+{% macro duckdb__agg_any(expression, where) -%}
+any_value({{ expression }}){% if where %} filter (where {{ where }}){% endif %}
+{%- endmacro %}
+{% macro default__agg_any(expression, where) -%}
+min({{ expression }}){% if where %} filter (where {{ where }}){% endif %}
+{%- endmacro %}
+
 {# The values in `order_by` order as a list (null when no row matches `where`). #}
 {% macro agg_list(expression, order_by, where=none) -%}
 {{ return(adapter.dispatch('agg_list')(expression, order_by, where)) }}

@@ -15,7 +15,7 @@ before parsing:
   printed decimals and separators.  Multiplying all amounts by an integer needs no re-rounding,
   so every accounting identity that holds exactly in the seed holds exactly in the copy, and
   percentages stay true.  The two Dongcheng seeds print figures that already differ by 0.01 (their
-  README findings, at the edge of the rounding tolerance); k × 0.01 would fail the tolerance, so
+  sample findings (docs/identities.md), at the edge of the rounding tolerance); k × 0.01 would fail the tolerance, so
   their copies keep k = 1;
 * page count and layout: page margins, cell type size and the landscape threshold vary, and part of
   the narrative after the opening pages may be left out.

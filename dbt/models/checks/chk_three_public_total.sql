@@ -1,0 +1,35 @@
+-- 三公 total = 出国 + 接待 + 用车(购置 + 运维): as columns (most layouts), and as rows (Hebei:
+-- “三公”经费小计 = 一、因公出国（境）费 + 二、公务用车购置及运维费 + 三、公务接待费).
+with w as (
+    {{ wide_cells(['total', 'travel_abroad', 'reception', 'vehicles', 'vehicle_purchase', 'vehicle_operation'],
+                  ['three_public']) }}
+),
+
+columns_ as (
+    select document_id, table_kind, table_index, page, subject_code,
+        '三公 = 出国 + 接待 + 用车(购置 + 运维)' as item, total as expected,
+        coalesce(travel_abroad, 0) + coalesce(reception, 0)
+          + coalesce(vehicles, coalesce(vehicle_purchase, 0) + coalesce(vehicle_operation, 0)) as actual,
+        4 as n_terms, unit_yuan
+    from w where total is not null and row_type = 'data'
+      and coalesce(travel_abroad, reception, vehicles, vehicle_purchase, vehicle_operation) is not null
+),
+
+by_row as ({{ wide_cells(['item', 'total'], ['three_public']) }}),  -- its precision: the total column's
+
+l as (select *, replace(coalesce(item_text, ''), ' ', '') as label from by_row),
+
+rows_ as (
+    select document_id, {{ agg_any('table_kind') }} as table_kind, table_index,
+        min(page) filter (where label like '%三公%小计%') as page, {{ agg_any('subject_code') }} as subject_code,
+        '三公小计 = 出国 + 用车 + 接待 (rows)' as item,
+        coalesce(max(total) filter (where label like '%三公%小计%'), 0) as expected,
+        coalesce(sum(total) filter (where {{ regex_like('label', "'^[一二三]、(因公出国|公务用车|公务接待)'") }}), 0) as actual,
+        4 as n_terms, max(unit_yuan) as unit_yuan
+    from l group by document_id, table_index
+    having count(*) filter (where label like '%三公%小计%') = 1
+)
+
+select * from columns_
+union all
+select * from rows_
