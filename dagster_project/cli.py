@@ -233,6 +233,35 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_postgres_marts(args: argparse.Namespace) -> int:
+    """dbt build --target postgres + the identity suites on the server; with --compare, every published table
+    against the embedded build of the same warehouse (docs/scale-out.md)."""
+    from .postgres import build_on_postgres, compare_published
+
+    url = event_store_from_args(args)
+    if not url:
+        raise ValueError("the marts on PostgreSQL need the server: --event-store postgresql://… or $BUDGETWH_EVENT_STORE")
+    paths = paths_from_args(args)
+    work_dir = paths.warehouse.parent / "postgres"
+    print(f"building the marts on {url.split('@')[-1]} (dbt output in {work_dir})", flush=True)
+    result = build_on_postgres(url, work_dir)
+    if result.dbt_returncode:
+        print(f"{result.dbt_output}\nbudgetwh postgres-marts: dbt build --target postgres FAILED", file=sys.stderr)
+        return FAILED
+    counts = result.check_results["status"].value_counts().to_dict()
+    print(f"checks passed: {len(result.check_results) - counts.get('fail', 0)}  checks failed: {counts.get('fail', 0)}")
+    if not args.compare:
+        return 0
+    if not paths.build_db.exists():
+        raise ValueError(f"--compare: no embedded build at {paths.build_db} (run `budgetwh build` first)")
+    diffs = compare_published(paths.build_db, url, work_dir / "target" / "manifest.json")
+    for table, problems in diffs.items():
+        print(f"{table} differs:\n  " + "\n  ".join(problems))
+    print("identical to the embedded build: every published table" if not diffs else
+          f"{len(diffs)} tables differ from {paths.build_db}")
+    return FAILED if diffs else 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
@@ -306,6 +335,13 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--out", default=None, help="folder for index.html (default warehouse/report/)")
     rep.add_argument("--png", action="store_true", help="also write each chart as <chart>.png")
     rep.set_defaults(func=cmd_report)
+    pgm = sub.add_parser("postgres-marts", help="build the marts on the PostgreSQL server of the event store "
+                         "(dbt build --target postgres, then the identity checks there)")
+    pgm.add_argument("--event-store", default=None, help=store_help)
+    pgm.add_argument("--warehouse", default=None, help="the embedded warehouse (dbt's output goes beside it)")
+    pgm.add_argument("--compare", action="store_true",
+                     help="compare every published table with the embedded build of the same log, row for row")
+    pgm.set_defaults(func=cmd_postgres_marts)
     args = parser.parse_args(argv)
     return run_command(args)
 

@@ -12,16 +12,22 @@ import datetime as dt
 import json
 import math
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from .bi_surface import BI_SCHEMA
 from .resources import connect, sql_identifier
-from .settings import DBT_DIR, DBT_EXECUTABLE
+from .settings import CHECKS_SCHEMA, DBT_DIR, DBT_EXECUTABLE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from expectations.identities import Identity
 
 # Floating-point columns (double precision) are summed in a different order by each engine; they agree to
 # this many decimal places. Decimal columns must agree exactly.
@@ -171,6 +177,26 @@ def compare_warehouses(
     return diffs
 
 
+def compare_published(duckdb_path: Path, url: str, manifest: Path) -> dict[str, list[str]]:
+    """compare_warehouses over every table the published warehouse shows: the dbt models of `main` and
+    check_results (without checked_at, the time each engine's suites ran)."""
+    from .bi_surface import published_models
+
+    diffs = compare_warehouses(duckdb_path, url, published_models(manifest))
+    left, right = (
+        read_duckdb(duckdb_path, BI_SCHEMA, "check_results"),
+        read_postgres(url, BI_SCHEMA, "check_results"),
+    )
+    problems = compare(without(left, "checked_at"), without(right, "checked_at"))
+    return diffs | ({"check_results": problems} if problems else {})
+
+
+def without(table: Table, column: str) -> Table:
+    """The table without one column."""
+    keep = [i for i, c in enumerate(table.columns) if c != column]
+    return Table([table.columns[i] for i in keep], [tuple(r[i] for i in keep) for r in table.rows])
+
+
 def export_marts(url: str, out: Path, schema: str = "main") -> list[str]:
     """Copy every table of the Postgres marts schema into a new DuckDB file (for offline analysis, or
     Parquet from there); column types as DuckDB infers them from the values. Returns the table names."""
@@ -188,3 +214,78 @@ def export_marts(url: str, out: Path, schema: str = "main") -> list[str]:
             con.unregister("export_frame")
     tmp.replace(out)
     return names
+
+
+CHECK_RESULTS_DDL = """
+create table {table} (
+    checked_at timestamp, document_id text, identity text, severity text, status text, table_kind text,
+    table_index bigint, page bigint, subject_code text, item text, expected_yuan double precision,
+    actual_yuan double precision, difference_yuan double precision, tolerance_yuan double precision,
+    note text)"""
+
+
+def identity_reader(con) -> Callable[[Identity], pd.DataFrame]:
+    """Reads an identity's dbt model (schema `checks`) from a Postgres connection into a DataFrame."""
+
+    import pandas as pd
+
+    from expectations.identities import IDENTITY_COLUMNS
+
+    def read(identity: Identity) -> pd.DataFrame:
+        with con.cursor() as cur:
+            cur.execute(
+                f"select {', '.join(IDENTITY_COLUMNS)} from {sql_identifier(CHECKS_SCHEMA)}."
+                f"{sql_identifier(identity.model)}"
+            )
+            return pd.DataFrame.from_records(cur.fetchall(), columns=list(IDENTITY_COLUMNS))
+
+    return read
+
+
+def check_postgres(url: str, gx_dir: Path | None = None) -> pd.DataFrame:
+    """Run every identity's GX suite on the rows of its dbt model on the server and store the verdicts as
+    `main.check_results` there (replaced in one transaction), as the embedded build does in its file."""
+    from psycopg2.extras import execute_values
+
+    from expectations.suites import CHECK_RESULTS_COLUMN_DESCRIPTIONS, CHECK_RESULTS_COLUMNS, validate_all
+
+    with pg_connect(url) as con:
+        results = validate_all(identity_reader(con), gx_dir)
+        rows = (
+            results[CHECK_RESULTS_COLUMNS].astype(object).where(results[CHECK_RESULTS_COLUMNS].notna(), None)
+        )
+        table = f"{sql_identifier(BI_SCHEMA)}.check_results"
+        with con.cursor() as cur:
+            cur.execute(f"drop table if exists {table}")
+            cur.execute(CHECK_RESULTS_DDL.format(table=table))
+            execute_values(
+                cur,
+                f"insert into {table} values %s",
+                [tuple(r) for r in rows.itertuples(index=False)],
+                page_size=1000,
+            )
+            for column, text in CHECK_RESULTS_COLUMN_DESCRIPTIONS.items():
+                cur.execute(f"comment on column {table}.{sql_identifier(column)} is %s", [text])
+        con.commit()
+    return results
+
+
+@dataclass(frozen=True)
+class PostgresBuild:
+    """What `build_on_postgres` did: dbt's exit status and output tail, and the identity verdicts."""
+
+    dbt_returncode: int
+    dbt_output: str
+    check_results: pd.DataFrame | None
+
+
+def build_on_postgres(url: str, work_dir: Path, *dbt_args: str) -> PostgresBuild:
+    """The marts on the server: `dbt build --target postgres` from the server's log (dbt's target and log
+    folders under work_dir, not the repository's dbt/target that the embedded build reads), then the GX
+    identity suites on the server's check models (skipped when dbt failed)."""
+    proc = dbt_build_postgres(
+        url, "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"), *dbt_args
+    )
+    if proc.returncode:
+        return PostgresBuild(proc.returncode, proc.stdout[-5000:] + proc.stderr[-2000:], None)
+    return PostgresBuild(0, proc.stdout[-2000:], check_postgres(url, work_dir / "gx"))

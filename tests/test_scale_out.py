@@ -1,12 +1,15 @@
 """The warehouse beyond one process, on a real PostgreSQL server (tests/pgserver.py starts a throwaway one
 from Debian's packages; no skip: a server that cannot start is a failure that says why).
 
-One `budgetwh build --event-store postgresql://…` of the samples plus the real documents (../shared/real)
-appends the log to the server and builds the embedded DuckDB warehouse from it; one `dbt build --target
-postgres` then builds the marts on the server from the same log. Asserted: the server's log holds exactly
-the events of the embedded session builds (`sample_build` + `real_build`), the Postgres marts equal the
-DuckDB build of the same log row for row, documents complete there are complete on the server, the log
-refuses UPDATE / DELETE / TRUNCATE, and two processes appending at once lose and duplicate nothing.
+One `budgetwh build --event-store postgresql://… --dask-scheduler tcp://…` of the samples plus the real
+documents (../shared/real) extracts on a local Dask scheduler with two worker processes (one is killed with
+SIGKILL while it executes a task), appends the log to the server and builds the embedded DuckDB warehouse
+from it; one `budgetwh postgres-marts --compare` then runs `dbt build --target postgres` and the identity
+suites on the server from the same log. Asserted: the server's log holds exactly the events of the embedded
+session builds (`sample_build` + `real_build`: nothing lost or doubled by the killed worker), the Postgres
+marts and check results equal the DuckDB build of the same log row for row, documents complete there are
+complete on the server, the log refuses UPDATE / DELETE / TRUNCATE, and two processes appending at once
+lose and duplicate nothing.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ import pytest
 
 from dagster_project.bi_surface import published_models
 from dagster_project.events.store import content_id
-from dagster_project.postgres import Table, compare, compare_warehouses, dbt_build_postgres, pg_connect
+from dagster_project.extraction_dask import local_cluster
+from dagster_project.postgres import Table, compare, compare_published, pg_connect
 
-from .conftest import REAL, SAMPLES, build, query
+from .conftest import REAL, SAMPLES, build, cli, query
+from .dask_cluster import WorkerKiller
 from .pgserver import ServerUnavailable, postgres_server
 
 
@@ -38,7 +43,10 @@ def pg_url():
 
 @pytest.fixture(scope="module")
 def pg_build(pg_url, tmp_path_factory):
-    """(warehouse, dbt target dir) of the one build of samples + real documents with the Postgres log."""
+    """(warehouse, dbt target dir, postgres-marts output) of the one build of samples + real documents with the
+    Postgres log: `budgetwh build --event-store` (extraction, the embedded DuckDB build from the replica) and
+    `budgetwh postgres-marts --compare` (dbt build --target postgres, the identity suites on the server, every
+    published table compared with the embedded build)."""
     root = tmp_path_factory.mktemp("scale_out")
     raw = root / "raw"
     shutil.copytree(SAMPLES, raw / "samples")
@@ -47,16 +55,18 @@ def pg_build(pg_url, tmp_path_factory):
         shutil.copy(pdf, raw / "real" / pdf.name)
     warehouse = root / "wh" / "budget.duckdb"
     started = time.monotonic()
-    build(raw, warehouse, "--event-store", pg_url)
+    # extraction on a local Dask scheduler with two worker processes, one of them killed mid-task
+    with local_cluster(workers=2, threads=1) as cluster, WorkerKiller(cluster, timeout_s=900) as killer:
+        build(raw, warehouse, "--event-store", pg_url, "--dask-scheduler", cluster.address)
+    assert killer.error is None, killer.error
+    assert killer.killed is not None, "no Dask worker was ever seen executing a task"
     built = time.monotonic()
-    target = root / "dbt-target"  # not the repo's dbt/target, which other test workers read
-    proc = dbt_build_postgres(pg_url, "--target-path", str(target), "--log-path", str(root / "dbt-logs"))
-    assert proc.returncode == 0, proc.stdout[-5000:]
+    marts = cli("postgres-marts", "--event-store", pg_url, "--warehouse", str(warehouse), "--compare")
     print(
-        f"budgetwh build --event-store: {built - started:.0f} s; dbt build --target postgres: "
+        f"budgetwh build --event-store: {built - started:.0f} s; budgetwh postgres-marts --compare: "
         f"{time.monotonic() - built:.0f} s"
     )
-    return warehouse, target
+    return warehouse, warehouse.parent / "postgres" / "target", marts, killer.killed
 
 
 def pg_rows(url: str, sql: str, params=None) -> list[tuple]:
@@ -93,12 +103,16 @@ def test_the_log_on_the_server_holds_exactly_the_embedded_builds_events(
 def test_the_marts_on_postgres_equal_the_duckdb_build_of_the_same_log(
     pg_url, pg_build, sample_build, real_build
 ):
-    warehouse, target = pg_build
+    warehouse, target, marts, _ = pg_build
+    assert marts.returncode == 0, marts.stdout[-3000:] + marts.stderr[-3000:]
+    assert "identical to the embedded build: every published table" in marts.stdout
     tables = published_models(target / "manifest.json")
     assert {"dim_document", "fact_expenditure", "mart_unit_budget", "events"} <= set(tables)
-    assert compare_warehouses(warehouse.parent / "build" / warehouse.name, pg_url, tables) == {}
-    # and they are the marts of both embedded builds together (the comparison is not of two empty builds)
-    for table in ("dim_document", "fact_expenditure", "fact_income", "mart_unit_budget"):
+    assert (
+        compare_published(warehouse.parent / "build" / warehouse.name, pg_url, target / "manifest.json") == {}
+    )
+    # and they are the tables of both embedded builds together (not two empty builds compared)
+    for table in ("dim_document", "fact_expenditure", "fact_income", "mart_unit_budget", "check_results"):
         embedded = sum(query(w, f"select count(*) from {table}")[0][0] for w, _ in (sample_build, real_build))
         assert pg_rows(pg_url, f"select count(*) from main.{table}")[0][0] == embedded > 0, table
 
