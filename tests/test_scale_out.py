@@ -210,3 +210,34 @@ def test_compare_names_the_first_differing_rows():
         and "'amount': '10'" in problems[1]
         and "'amount': '10.01'" in problems[2]
     )
+
+
+def test_commands_append_to_the_server(pg_url, pg_build):
+    """correct / retract / history / status take --event-store like build (runs last: it appends)."""
+    warehouse = pg_build[0]
+    doc = pg_rows(
+        pg_url, "select min(document_id) from event_store.events where event_type = 'TablesExtracted'"
+    )[0][0]
+    retract = cli(
+        "retract",
+        "--warehouse",
+        str(warehouse),
+        "--event-store",
+        pg_url,
+        "--document",
+        doc[:12],
+        "--reason",
+        "scale-out test",
+    )
+    assert retract.returncode == 0, retract.stderr
+    assert pg_rows(
+        pg_url,
+        "select count(*) from event_store.events where document_id = %s and event_type = 'DocumentRetracted'",
+        [doc],
+    ) == [(1,)]
+    history = cli("history", "--warehouse", str(warehouse), "--event-store", pg_url, "--document", doc[:12])
+    assert "DocumentRetracted" in history.stdout and "scale-out test" in history.stdout
+    unreachable = cli(
+        "status", "--warehouse", str(warehouse), "--event-store", "postgresql://budgetwh@127.0.0.1:1/x"
+    )
+    assert unreachable.returncode == 1 and len(unreachable.stderr.strip().splitlines()) == 1
