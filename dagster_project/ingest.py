@@ -32,7 +32,7 @@ from .validation import MAX_SIDECAR_BYTES, SidecarResult, parse_sidecar
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "0.5.3"
+EXTRACTOR_VERSION = "0.5.4"
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx"}
 
 

@@ -9,7 +9,8 @@ judge those rows into `check_results`; `dagster_project/assets/checks.py` attach
 per identity to the mart named here.
 
 Adding an identity: write `dbt/models/checks/chk_<name>.sql` returning the columns of IDENTITY_COLUMNS
-(describe it in models/checks/_checks.yml) and add an entry below.
+(describe it in models/checks/_checks.yml, or _final_accounts_checks.yml for a 决算 identity) and add an
+entry below.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ IDENTITIES: list[Identity] = [
     ),
     Identity(
         "line_total_equals_basic_plus_project",
-        "Every expenditure line: 合计 = 基本支出 + 项目支出 (基本支出 = 人员经费 + 公用经费 where no 基本支出 column)",
+        "Every expenditure line: 合计 = 基本支出 + 项目支出 (基本支出 = 人员经费 + 公用经费 where no 基本支出 column; "
+        "决算: + 上缴上级支出 + 经营支出 + 对附属单位补助支出)",
         "ERROR",
         "fact_expenditure",
     ),
@@ -139,5 +141,13 @@ IDENTITIES: list[Identity] = [
         "Amounts stated in the explanation text agree with the tables",
         "WARN",
         "mart_unit_budget",
+    ),
+    # final accounts (决算): models described in dbt/models/checks/_final_accounts_checks.yml
+    Identity(
+        "fund_balances",
+        "年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余: every line of the 政府性基金 / 国有资本经营 决算表, "
+        "each fund of the 财政拨款收入支出决算总表, all money of the 收入支出决算总表 (+ 使用非财政拨款结余 − 结余分配)",
+        "ERROR",
+        "mart_fund_balances",
     ),
 ]

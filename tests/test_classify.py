@@ -182,6 +182,36 @@ def test_final_accounts_three_public_reads_budget_and_final_columns():
     assert t["rows"][0]["row_type"] == "data" and not t["is_empty"]
 
 
+def test_final_accounts_three_public_with_budget_and_final_above_the_items():
+    """The Beijing 三公 决算表 prints 预算数 and 决算数 above two runs of the same items."""
+    items = ["合计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费"]
+    header = [["预算数", "", "", "", "", "", "决算数", "", "", "", "", ""], items + items,
+              ["", "", "小计", "公务用车购置费", "公务用车运行维护费", ""] * 2]
+    raw = {"title": "2023年度财政拨款“三公”经费支出决算表", "header_rows": header,
+           "rows": [{"page": 8, "cells": ["0.50", "0.00", "0.00", "0.00", "0.00", "0.50",
+                                          "0.32", "0.00", "0.00", "0.00", "0.00", "0.32"]}]}
+    leaves = ["total", "travel_abroad", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"]
+    assert interpret_table(raw, 0)["columns"] == [c + "_budget" for c in leaves] + leaves
+
+
+def test_final_accounts_fund_tables_read_their_balances():
+    """政府性基金 / 国有资本经营 决算表: 年初结转和结余, 本年收入, 本年支出 (合计 基本 项目), 年末结转和结余; the
+    财政拨款收入支出决算总表's spending by fund beside its 合计."""
+    fund = [["项目", "", "年初结转和结余", "本年收入", "本年支出", "", "", "年末结转和结余"],
+            ["功能分类科目编码", "科目名称", "", "", "合计", "基本支出", "项目支出", ""]]
+    for title in ("2023年度政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款收入支出决算表"):
+        assert canonical_columns(table_kind(title), fund, 8) == [
+            "function_code", "function_name", "opening_balance", "current_income", "total", "basic", "project",
+            "closing_balance"]
+    fiscal = [["收入", "", "支出", "", "", "", ""],
+              ["项目", "决算数", "项目", "决算数", "", "", ""],
+              ["", "", "", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]]
+    assert canonical_columns("fiscal_income_expenditure_summary", fiscal, 7) == [
+        "income_item", "income_amount", "expense_item", "expense_amount", "expense_gpb_amount",
+        "expense_gov_fund_amount", "expense_soe_amount"]
+    # a budget's 收入总表 keeps reading 本年收入 as a fund group, not as a balance column
+    assert "current_income" not in canonical_columns("income_summary", [["本年收入", "上年结转"]], 2)
+
 def test_two_halves_side_by_side_are_one_list():
     """The same header printed twice side by side (决算 基本支出决算表: 人员经费 left, 公用经费 right): the right
     half's rows follow the left's; a 收入 | 支出 summary, whose parents differ, is not halves."""

@@ -95,7 +95,7 @@ def test_income_leaf_columns_only(wh):
 
 def test_three_public_sums_to_stated_total(wh):
     """Per table and budget year, Σ categories = the printed total: Beijing's 年度 rows carry their own
-    “三公”经费财政拨款预算总额; Hebei's 合计 row covers the table."""
+    “三公”经费财政拨款预算总额; Hebei's 合计 row covers the table; a final accounts' one row its 合计 (决算数)."""
     result = rows(wh, """
     with facts as (
         select document_id, table_index, budget_year, sum(amount_yuan) as actual, count(*) as n,
@@ -110,13 +110,19 @@ def test_three_public_sums_to_stated_total(wh):
     total_rows as (  -- Hebei: the 合计 row
         select document_id, table_index, amount_yuan as stated from intermediate.int_table_cells
         where table_kind = 'three_public' and row_type = 'total' and column_name = 'total'
+    ),
+    one_row as (  -- 决算: one row of figures, its 合计 (决算数) column
+        select document_id, table_index, max(amount_yuan) as stated from intermediate.int_table_cells
+        where table_kind = 'three_public' and row_type = 'data' and column_name = 'total'
+        group by all having count(distinct row_index) = 1
     )
     select f.document_id, f.table_index, f.budget_year, f.actual, f.three_public, f.n,
-           coalesce(y.stated, t.stated) as stated, p.multiplier
+           coalesce(y.stated, t.stated, o.stated) as stated, p.multiplier
     from facts f
     join intermediate.int_table_parts p using (document_id, table_index)
     left join year_rows y using (document_id, table_index, budget_year)
     left join total_rows t using (document_id, table_index)
+    left join one_row o using (document_id, table_index)
     """)
     assert len(result) >= 4
     for document_id, table_index, year, actual, _, n, stated, multiplier in result:

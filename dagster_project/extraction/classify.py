@@ -259,6 +259,17 @@ def _fix_carryover_group_start(names: list[str]) -> list[str]:
 
 STATEMENT_LEAVES = {"决算数": "", "预算数": "_budget"}
 
+# 决算 政府性基金 / 国有资本经营 tables: per line, 年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余.
+BALANCE_KINDS = ("gov_fund_expenditure", "soe_capital_expenditure")
+BALANCE_LABELS = {"年初结转和结余": "opening_balance", "本年收入": "current_income", "年末结转和结余": "closing_balance"}
+
+# 财政拨款收入支出决算总表: the expense side's 决算数 split by fund, beside its 合计 (expense_amount).
+FUND_AMOUNT_LABELS = {
+    "一般公共预算财政拨款": "expense_gpb_amount",
+    "政府性基金预算财政拨款": "expense_gov_fund_amount",
+    "国有资本经营预算财政拨款": "expense_soe_amount",
+}
+
 
 def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
     if not path:
@@ -274,6 +285,12 @@ def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
         # the budget the final accounts restate beside it
         name = _column_name(kind, path[:-1], earlier)
         return name and name + STATEMENT_LEAVES[leaf]
+    if path[0] in STATEMENT_LEAVES and len(path) > 1 and kind == "three_public":
+        # … or 预算数 and 决算数 above the items, each over its own row of items (Beijing 三公 决算表)
+        name = _column_name(kind, path[1:], earlier)
+        return name and name + STATEMENT_LEAVES[path[0]]
+    if kind in BALANCE_KINDS and leaf in BALANCE_LABELS and len(path) == 1:
+        return BALANCE_LABELS[leaf]
     if leaf in ("栏次",):
         return None
     if kind == "procurement" and leaf in ("总计", "合计"):
@@ -309,6 +326,8 @@ def _column_name(kind: str, path: list[str], earlier: list[str]) -> str | None:
 
 
 def _two_sided_name(joined: str, leaf: str, earlier: list[str]) -> str:
+    if leaf in FUND_AMOUNT_LABELS and "expense_amount" in earlier:
+        return FUND_AMOUNT_LABELS[leaf]
     if "预算数" in leaf or "决算数" in leaf or "金额" in leaf or leaf.isdigit() or leaf == "合计":
         items = [n for n in earlier if n.endswith("_item")]
         return (items[-1][: -len("_item")] if items else "col") + "_amount"
@@ -362,6 +381,9 @@ AMOUNT_COLUMNS = {
     "training",
     "total_incl_meetings_training",
     "operating_costs",
+    "opening_balance",
+    "current_income",
+    "closing_balance",
 }
 
 HIERARCHY_CODE_COLUMNS = ("function_code", "function", "econ_dept_code", "unit_code")

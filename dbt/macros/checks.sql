@@ -18,7 +18,9 @@
            'subsidy_subordinate', 'reserve', 'carry_forward', 'amount', 'travel_abroad', 'reception', 'vehicles',
            'vehicle_purchase', 'vehicle_operation', 'meetings', 'training', 'total_incl_meetings_training',
            'operating_costs', 'income_amount', 'expense_amount', 'purpose_amount', 'econ_dept_amount',
-           'econ_gov_amount']) }}
+           'econ_gov_amount', 'expense_gpb_amount', 'expense_gov_fund_amount', 'expense_soe_amount',
+           'opening_balance', 'current_income', 'closing_balance', 'total_budget', 'travel_abroad_budget',
+           'reception_budget', 'vehicles_budget', 'vehicle_purchase_budget', 'vehicle_operation_budget']) }}
 {%- endmacro %}
 
 {# SQL list of quoted literals: 'a', 'b'. #}

@@ -5,5 +5,6 @@
     cast(coalesce(sum(case when {{ lines }}.expenditure_type = 'basic' then {{ lines }}.amount_yuan end), 0) as decimal(20, 2)) as basic_yuan,
     cast(coalesce(sum(case when {{ lines }}.expenditure_type = 'project' then {{ lines }}.amount_yuan end), 0) as decimal(20, 2)) as project_yuan,
     cast(coalesce(sum(case when {{ lines }}.expenditure_type = 'unspecified' then {{ lines }}.amount_yuan end), 0) as decimal(20, 2)) as unspecified_yuan,
+    cast(coalesce(sum(case when {{ lines }}.expenditure_type in ('remit_upper', 'operating', 'subsidy_subordinate') then {{ lines }}.amount_yuan end), 0) as decimal(20, 2)) as other_kinds_yuan,
     cast(count(*) as integer) as line_count
 {%- endmacro %}

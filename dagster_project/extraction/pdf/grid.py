@@ -3,6 +3,7 @@ the columns' edges that tell a continuation on the next page."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +23,20 @@ class _PageTable:
 def _table_grid(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
     x0, top, x1, bottom = table.bbox
     inside = [
-        c for c in chars
+        c
+        for c in chars
         if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
     ]
+    # the chars of a row: those whose middle lies within it, in page order (by bisection over the
+    # middles: a table of many rows would otherwise test every char once per row)
+    mids = [(c["top"] + c["bottom"]) / 2 for c in inside]
+    by_mid = sorted(range(len(inside)), key=mids.__getitem__)
+    sorted_mids = [mids[i] for i in by_mid]
     grid = []
     for row in table.rows:
         r_top, r_bottom = row.bbox[1], row.bbox[3]
-        row_chars = [c for c in inside if r_top <= (c["top"] + c["bottom"]) / 2 <= r_bottom]
+        lo, hi = bisect_left(sorted_mids, r_top), bisect_right(sorted_mids, r_bottom)
+        row_chars = [inside[i] for i in sorted(by_mid[lo:hi])]
         cells = []
         for cell in row.cells:
             if cell is None:
@@ -37,7 +45,8 @@ def _table_grid(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
             cx0, ctop, cx1, cbottom = cell
             # by the glyph's left part, not its centre: punctuation may hang past the cell's edge
             cell_chars = [
-                c for c in row_chars
+                c
+                for c in row_chars
                 if cx0 <= c["x0"] + min(1.0, (c["x1"] - c["x0"]) / 4) < cx1
                 and ctop <= (c["top"] + c["bottom"]) / 2 <= cbottom
             ]
@@ -58,8 +67,10 @@ def _page_table(table: Any, chars: list[dict[str, Any]]) -> _PageTable | None:
         if not filled and any(any(r) for r in grid[start + 1 :]):
             start += 1  # a blank row above the title (the sheet's top margin, ruled)
             continue
-        if filled and all(_is_title(c) or _is_context(c) for c in filled) and (
-            len(filled) == 1 or all(_is_context(c) for c in filled)
+        if (
+            filled
+            and all(_is_title(c) or _is_context(c) for c in filled)
+            and (len(filled) == 1 or all(_is_context(c) for c in filled))
         ):
             start += 1
             continue
@@ -96,9 +107,6 @@ def _column_edges(table: Any) -> tuple[float, ...]:
 
 
 EDGE_TOLERANCE = 2.0  # points: the same column drawn on two pages
-
-
-
 
 
 def _same_columns(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

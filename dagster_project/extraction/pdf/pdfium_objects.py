@@ -9,12 +9,19 @@ C++).  The dicts carry the keys and values pdfminer + pdfplumber would give them
   (advance from the font's /W widths as pdfminer reads them, height = font size, bottom at the font's
   descent), because pdfium keeps glyph widths as integers and would drift along a line;
 * paths: each painted subpath becomes a line, rect or curve by pdfminer's rules (`paint_path`), with
-  the points transformed in double precision like pdfminer does.
+  the points transformed in double precision like pdfminer does, and how it is painted (fill, stroke);
+  an `x y w h re` whose corners pdfium summed in single precision gets pdfminer's double sums from
+  the content stream (content_stream.page_rects);
+* where pdfium's text page does not say what pdfminer reads (a run of spaces it collapsed, trailing
+  spaces, a line-end hyphen, a font not embedded, a string placed where one with character spacing
+  ended), the text object's show in the content stream does (content_stream.page_shows), scanned
+  only for such pages.
 
-Anything this module does not reproduce faithfully (rotated pages or glyphs, vertical fonts, Type3
-fonts, glyphs without a Unicode mapping, text objects pdfium merges away, ...) raises `Unsupported`
-inside; `PdfiumReader.fill` then declines the page and pdfminer parses it (pages are independent: the
-output is the same).
+Pages with a /Rotate are read in pdfminer's rotated space.  Anything this module does not reproduce
+faithfully (rotated or mirrored glyphs, vertical fonts, Type3 fonts, glyphs without a Unicode mapping,
+a content stream whose shows are not pdfium's text objects, ...) raises `Unsupported` inside;
+`PdfiumReader.fill` then declines the page and pdfminer parses it (pages are independent: the output
+is the same).  `benchmarks/extractor_identity.py --reasons` lists the pages declined and why.
 """
 
 from __future__ import annotations
@@ -25,17 +32,19 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pypdfium2_raw.bindings as pdfium_raw_bindings
-from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFType3Font
+from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFType3Font, PDFUnicodeNotDefined
 from pdfminer.pdftypes import PDFObjRef, dict_value, resolve1, stream_value
 from pdfminer.psparser import LIT
 from pdfminer.utils import apply_matrix_pt
+
+from .content_stream import ContentError, Show, page_rects, page_shows
 
 __all__ = ["PdfiumReader", "pages_pdfium_reads"]
 
@@ -45,9 +54,15 @@ Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 LITERAL_FORM = LIT("Form")
+# base font names pdfium gives a standard font the PDF names otherwise (a font not embedded)
+_PDFIUM_FONT_NAMES = {"Arial": "Helvetica"}
 _SUBSET_RE = re.compile(r"^[A-Z]{6}\+")  # pdfium gives base font names without the subset tag
 # pdfium's path segment types
-_LINETO, _BEZIERTO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
+_LINETO, _BEZIERTO, _MOVETO = (
+    pdfium_c.FPDF_SEGMENT_LINETO,
+    pdfium_c.FPDF_SEGMENT_BEZIERTO,
+    pdfium_c.FPDF_SEGMENT_MOVETO,
+)
 
 
 def _lean(name: str, restype: Any, *argtypes: Any) -> Any:
@@ -62,12 +77,32 @@ _IsGenerated = _lean("FPDFText_IsGenerated", ctypes.c_int, ctypes.c_void_p, ctyp
 _HasUnicodeMapError = _lean("FPDFText_HasUnicodeMapError", ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
 _GetTextObject = _lean("FPDFText_GetTextObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _GetUnicode = _lean("FPDFText_GetUnicode", ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
-_GetCharOrigin = _lean("FPDFText_GetCharOrigin", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, _P_DOUBLE, _P_DOUBLE)
-_GetLooseCharBox = _lean("FPDFText_GetLooseCharBox", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+_GetCharOrigin = _lean(
+    "FPDFText_GetCharOrigin", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, _P_DOUBLE, _P_DOUBLE
+)
+_GetCharBox = _lean(
+    "FPDFText_GetCharBox",
+    ctypes.c_int,
+    ctypes.c_void_p,
+    ctypes.c_int,
+    _P_DOUBLE,
+    _P_DOUBLE,
+    _P_DOUBLE,
+    _P_DOUBLE,
+)
+_GetLooseCharBox = _lean(
+    "FPDFText_GetLooseCharBox", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p
+)
 
 
 class Unsupported(Exception):
     """The page holds something the pdfium path does not reproduce exactly like pdfminer."""
+
+
+class _NeedsStream(Unsupported):
+    """pdfium's glyphs of a text object do not say what pdfminer reads (a run of spaces it collapsed,
+    trailing spaces it dropped, a code it does not name, a string placed where the previous one ended):
+    the show in the content stream does."""
 
 
 _SNAPPED: dict[float, float] = {}
@@ -102,6 +137,25 @@ def _mult(m1: Matrix, m0: Matrix) -> Matrix:
     )
 
 
+class _Chain(NamedTuple):
+    """Where the previous string ended: pdfium's end (after its last glyph's spacing), pdfminer's end
+    (before it), the baseline and the string's character spacing (device space)."""
+
+    pdfium_end: float
+    pdfminer_end: float
+    baseline: float
+    charspace: float
+
+
+@dataclass(frozen=True)
+class _Paint:
+    """How a path is painted, as pdfminer passes it to `paint_path` (pdfplumber's `fill` and `stroke`:
+    filled shading is told from ruling by them)."""
+
+    fill: bool
+    stroke: bool
+
+
 @dataclass
 class _Font:
     """A pdfminer font (for the widths, descent and name pdfminer would use) and its Unicode → cid map."""
@@ -134,7 +188,7 @@ class PdfiumReader:
         self.doc = pdfium.PdfDocument(path)
         self._fonts: dict[int, _Font] = {}  # pdfminer font object id → _Font
         self._name_buf = ctypes.create_string_buffer(256)
-        self._advance_cache: dict[tuple[int, str, float, float], tuple[float, float]] = {}
+        self._advance_cache: dict[tuple[int, str, float, float], list[tuple[float, float]]] = {}
         self._page_fonts_cache: dict[int, tuple[Any, dict[str, list[_Font]]]] = {}
         # out-parameters of pdfium calls, reused
         self._size = ctypes.c_float()
@@ -142,8 +196,12 @@ class PdfiumReader:
         self._bounds = tuple(ctypes.c_float() for _ in range(4))
         self._box = tuple(ctypes.c_double() for _ in range(4))
         self._loose = pdfium_c.FS_RECTF()
-        self._rotated = False
-        self.rotated_pages = False  # experimental: read /Rotate pages too (chars exact, tables not yet)
+        self._rects_page: Any = None
+        self._rects: dict[tuple[float, float, float, float], tuple[float, float, float, float]] = {}
+        # form XObject id → its rects
+        self._form_rects: dict[Any, list[tuple[float, float, float, float]]] = {}
+        self._shows_page: Any = None
+        self._shows: list[Show] | str = []  # the page's text shows, or why they cannot be read
         self.declined: dict[int, str] = {}  # page number → why pdfminer parses it
 
     def close(self) -> None:
@@ -165,11 +223,6 @@ class PdfiumReader:
         if page.mediabox[0] != 0 or page.mediabox[1] != 0 or page.bbox != page.mediabox:
             raise Unsupported("page box not at the origin")
         ctm = _page_ctm(page.page_obj)
-        self._rotated = ctm != _IDENTITY
-        if self._rotated and not self.rotated_pages:
-            # chars on /Rotate 90 pages match pdfminer's, but the paths do not yet give the same tables
-            # (pdfium sums `re` corners in single precision; see _unsum): pdfminer parses these pages
-            raise Unsupported("rotated page (paths not reproduced exactly yet)")
         pdf_page = self.doc[page.page_number - 1]
         try:
             objects: dict[str, list[dict[str, Any]]] = {}
@@ -249,46 +302,75 @@ class PdfiumReader:
                 if fill_mode.value == 0 and not stroke.value:
                     return  # a clipping path only ("W n"): pdfminer paints nothing either
                 pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
-                self._path(obj, _mult(_matrix(fs), parent), page, objects)
+                paint = _Paint(fill=fill_mode.value != 0, stroke=bool(stroke.value))
+                self._path(obj, _mult(_matrix(fs), parent), paint, page, objects)
 
         for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
             visit(pdfium_c.FPDFPage_GetObject(raw_page, i), ctm)
         return text_objs
 
-    def _path(self, obj: Any, ctm: Matrix, page: Any, objects: dict[str, list[dict[str, Any]]]) -> None:
+    def _path(
+        self, obj: Any, ctm: Matrix, paint: _Paint, page: Any, objects: dict[str, list[dict[str, Any]]]
+    ) -> None:
         x, y = ctypes.c_float(), ctypes.c_float()
-        path: list[tuple[Any, ...]] = []
-        bezier: list[float] = []
+        raw: list[tuple[Any, ...]] = []  # pdfium's float32 points, for the rectangle lookup
         for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
             seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
             pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-            pt = (_snap(x.value), _snap(y.value))
             kind = pdfium_c.FPDFPathSegment_GetType(seg)
-            if kind == _MOVETO:
-                path.append(("m", *pt))
-            elif kind == _LINETO:
-                path.append(("l", *pt))
-            elif kind == _BEZIERTO:
-                bezier.extend(pt)
-                if len(bezier) == 6:
-                    path.append(("c", *bezier))
-                    bezier = []
-            else:
+            if kind not in (_MOVETO, _LINETO, _BEZIERTO):
                 raise Unsupported("path segment type")
+            raw.append((kind, x.value, y.value))
             if pdfium_c.FPDFPathSegment_GetClose(seg):
-                path.append(("h",))
-        if bezier:
-            raise Unsupported("incomplete bezier")
-        if self._rotated and any(_unclean(v) for seg in path for v in seg[1:]):
-            # a point pdfium computed in single precision (`x y w h re`: x + w), not the number written:
-            # pdfminer's double sum differs in the 5th decimal, which moved table edges on a rotated page
-            path = _unsum(path)
-        _paint_path(path, ctm, page, objects)
+                raw.append(("h",))
+        path = self._rect_from_stream(raw, page)
+        if path is None:
+            path = _snapped_path(raw)
+        _paint_path(path, ctm, paint, page, objects)
+
+    def _rect_from_stream(self, raw: list[tuple[Any, ...]], page: Any) -> list[tuple[Any, ...]] | None:
+        """pdfminer's subpath of an `x y w h re` that pdfium drew as this one, or None if it is no such
+        rectangle.  pdfium sums x + w and y + h in single precision, pdfminer in double: the two differ
+        beyond what snapping the float32 back to a short decimal recovers (a width of 0.47998, a sum one
+        float32 step off), and such differences move table edges.  The page's content streams say which
+        numbers were written."""
+        if len(raw) not in (5, 6) or raw[0][0] != _MOVETO or raw[-1] != ("h",):
+            return None
+        if any(seg[0] != _LINETO for seg in raw[1:-1]):
+            return None
+        (_, x0, y0), (_, x1, y1b), (_, x2, y2), (_, x3, y3) = raw[:4]
+        if not (y1b == y0 and x2 == x1 and y3 == y2 and x3 == x0):
+            return None
+        if len(raw) == 6 and raw[4][1:] != (x0, y0):
+            return None
+        found = self._stream_rects(page).get((x0, y0, x1, y2))
+        if found is None:
+            if any(_unclean(v) for v in (x1, y2)):
+                # a corner pdfium summed that no `re` of the page gives: its double sum is unknown
+                raise Unsupported("rectangle corner not found in the content stream")
+            return None
+        rx, ry, rx1, ry1 = found
+        return [("m", rx, ry), ("l", rx1, ry), ("l", rx1, ry1), ("l", rx, ry1), ("h",)]
+
+    def _stream_rects(
+        self, page: Any
+    ) -> dict[tuple[float, float, float, float], tuple[float, float, float, float]]:
+        """The `re` rectangles of the page's content streams and form XObjects: pdfium's float32 corners
+        → pdfminer's (x, y, x + w, y + h) in double.  Corners two different rectangles share in float32
+        are left out (ambiguous)."""
+        if self._rects_page is not page:
+            self._rects_page, self._rects = page, page_rects(page.page_obj, self._form_rects)
+        return self._rects
 
     # -- chars -------------------------------------------------------------------------------
 
     def _chars(
-        self, pdf_page: Any, page: Any, fonts: dict[str, list[_Font]], text_objs: dict[int, tuple[Any, Matrix]], ctm: Matrix
+        self,
+        pdf_page: Any,
+        page: Any,
+        fonts: dict[str, list[_Font]],
+        text_objs: dict[int, tuple[Any, Matrix]],
+        ctm: Matrix,
     ) -> list[dict[str, Any]]:
         textpage = pdf_page.get_textpage()
         tp = textpage.raw
@@ -317,11 +399,15 @@ class PdfiumReader:
                     found.append((i, _GetUnicode(tpv, i), ox.value, oy.value))
             chars: list[dict[str, Any]] = []
             font_cache: dict[int, list[_Font]] = {}
-            chain: tuple[float, float, float] | None = None
-            for addr, (obj, parent) in text_objs.items():
+            chain: _Chain | None = None
+            for k, (addr, (obj, parent)) in enumerate(text_objs.items()):
                 texts = {chr(g[1]) for g in glyphs[addr] if g[1] != 2}
                 font, space_known = _pick_font(self._font_candidates(obj, fonts, font_cache), texts)
-                chain = self._object_chars(tp, obj, parent, ctm, glyphs[addr], font, space_known, page, chain, chars)
+                args = (tp, obj, parent, ctm, glyphs[addr], font, space_known, page, chain, chars)
+                try:
+                    chain = self._object_chars(*args)
+                except _NeedsStream as exc:
+                    chain = self._object_chars(*args, show=self._show(page, k, len(text_objs), exc))
         finally:
             textpage.close()
         return chars
@@ -336,16 +422,20 @@ class PdfiumReader:
         font: _Font,
         space_known: bool,
         page: Any,
-        chain: tuple[float, float, float] | None,
+        chain: _Chain | None,
         out: list[dict[str, Any]],
-    ) -> tuple[float, float, float] | None:
-        """Append the chars of one text object (one string shown), positioned like pdfminer does.
+        show: Show | None = None,
+    ) -> _Chain | None:
+        """Append the chars of one text object (one string shown), positioned like pdfminer does: from
+        pdfium's glyphs, or, where those do not say what pdfminer reads (_NeedsStream), from `show`, the
+        object's operator in the content stream.
 
-        `chain` (pdfium's end of the previous string, pdfminer's end of it, baseline) lets a string that
-        continues the previous one in the same text block (ReportLab switches font subsets mid-line)
-        start where pdfminer's exact advances ended, not at pdfium's integer-width position.  Returns
-        the chain for the next string.  `parent` maps the space the object lies in (the page's, a form
-        XObject's) to pdfminer's page space, `ctm` pdfium's page space (the text page's) to it."""
+        `chain` (pdfium's end of the previous string, pdfminer's end of it, baseline, its character
+        spacing) lets a string that continues the previous one in the same text block (ReportLab
+        switches font subsets mid-line) start where pdfminer's exact advances ended, not at pdfium's
+        integer-width position.  Returns the chain for the next string.  `parent` maps the space the
+        object lies in (the page's, a form XObject's) to pdfminer's page space, `ctm` pdfium's page
+        space (the text page's) to it."""
         size_f, fs = self._size, self._fs
         pdfium_c.FPDFTextObj_GetFontSize(obj, size_f)
         fontsize = _snap(size_f.value)
@@ -353,29 +443,20 @@ class PdfiumReader:
         a, b, c, d, e, f = _mult(_matrix(fs), parent) if parent != _IDENTITY else _matrix(fs)
         if b != 0 or c != 0 or a <= 0 or d == 0:
             raise Unsupported("rotated or mirrored text")
-        # the string starts at the text object's origin: a glyph pdfium left out before the first one
-        # it kept (leading spaces) would shift everything
-        if glyphs and (abs(glyphs[0][2] - e) > 1e-3 or abs(glyphs[0][3] - f) > 1e-3):
-            raise Unsupported("text object starts before its first glyph")
-        # glyph: (text, pdfminer advance, pdfium advance, pdfium origin x)
-        seq: list[tuple[str, float, float, float]] = []
-        for i, u, gx, _ in glyphs:
-            text = _glyph_text(u, font)
-            seq.append((text, *self._advances(font, text, fontsize, a, tp, i, ctm), gx))
-        steps = [seq[k + 1][3] - seq[k][3] - seq[k][2] for k in range(len(seq) - 1)]
-        for k, st in enumerate(steps):
-            if abs(st) > 0.15 * a * fontsize and not (st > 0 and seq[k][0] != " " and _gap_marked(tp, glyphs[k][0], glyphs[k + 1][0])):
-                # more than spacing or kerning between two glyphs: pdfium may have left out a glyph (it
-                # keeps one space of a run of spaces).  Unless the glyph before is no space and pdfium
-                # marked the gap with a space of its own: a TJ displacement (table columns in one string)
-                raise Unsupported("glyphs too far apart (a run of spaces pdfium collapsed?)")
-        charspace = steps[0] if steps and abs(steps[0]) > 1e-3 else 0.0
-        if any(abs(st - charspace) > 1e-3 for st in steps):
-            charspace = math.nan  # spacing differs between glyphs (kerning, word spacing)
-        self._trailing_spaces(tp, obj, parent, ctm, glyphs, seq, font, space_known, fontsize, a, e, charspace)
+        if show is not None:
+            seq, charspace = _show_glyphs(show, glyphs, font, fontsize, a, e)
+        else:
+            seq, charspace = self._pdfium_glyphs(
+                tp, obj, parent, ctm, glyphs, font, space_known, fontsize, a, e, f
+            )
         if not seq:
             raise Unsupported("text object without glyphs")
-        height, doctop0, pno, fontname = page.height, page.initial_doctop, page.page_number, font.font.fontname
+        height, doctop0, pno, fontname = (
+            page.height,
+            page.initial_doctop,
+            page.page_number,
+            font.font.fontname,
+        )
         descent = font.font.get_descent() * fontsize
         # pdfminer's LTChar box: apply_matrix_rect((a, 0, 0, d, x, f), (0, descent, adv, descent + size))
         ya, yb = d * descent + f, d * (descent + fontsize) + f
@@ -384,8 +465,14 @@ class PdfiumReader:
         doctop = doctop0 + top
         upright = a * d > 0
         x = e
-        if chain is not None and abs(chain[0] - e) <= 1e-3 and chain[2] == f:
-            x = chain[1]
+        if chain is not None and abs(chain.pdfium_end - e) <= 1e-3 and chain.baseline == f:
+            if chain.charspace != 0 and show is None:
+                # pdfium ends a string after its last glyph's spacing, pdfminer before it: whether this
+                # string continues that one (pdfminer: at its end) or was placed there (Tm) the
+                # content stream says
+                raise _NeedsStream("string placed where one with character spacing ended")
+            if show is None or not show.positioned:
+                x = chain.pdfminer_end
         prev: tuple[str, float, float, float] | None = None
         for glyph in seq:
             text, adv, _, gx = glyph
@@ -396,31 +483,95 @@ class PdfiumReader:
                 x = x + a * prev[1] + (extra if abs(extra) > 1e-3 else 0.0)
             prev = glyph
             x1 = a * adv + x
-            out.append({
-                "matrix": (a, b, c, d, x, f),
-                "fontname": fontname,
-                "adv": adv,
-                "upright": upright,
-                "x0": x,
-                "y0": y0,
-                "x1": x1,
-                "y1": y1,
-                "width": x1 - x,
-                "height": y1 - y0,
-                "size": y1 - y0,
-                "mcid": None,
-                "tag": None,
-                "object_type": "char",
-                "page_number": pno,
-                "text": text,
-                "top": top,
-                "bottom": bottom,
-                "doctop": doctop,
-            })
+            out.append(
+                {
+                    "matrix": (a, b, c, d, x, f),
+                    "fontname": fontname,
+                    "adv": adv,
+                    "upright": upright,
+                    "x0": x,
+                    "y0": y0,
+                    "x1": x1,
+                    "y1": y1,
+                    "width": x1 - x,
+                    "height": y1 - y0,
+                    "size": y1 - y0,
+                    "mcid": None,
+                    "tag": None,
+                    "object_type": "char",
+                    "page_number": pno,
+                    "text": text,
+                    "top": top,
+                    "bottom": bottom,
+                    "doctop": doctop,
+                }
+            )
         if math.isnan(charspace):
             return None
         # pdfminer adds the character spacing between the glyphs of a string, not after its last one
-        return (seq[-1][3] + seq[-1][2] + charspace, x + a * seq[-1][1], f)
+        return _Chain(seq[-1][3] + seq[-1][2] + charspace, x + a * seq[-1][1], f, charspace)
+
+    def _show(self, page: Any, index: int, count: int, why: Exception) -> Show:
+        """The content stream's show of the page's index-th text object (of `count`)."""
+        if self._shows_page is not page:
+            self._shows_page = page
+            try:
+                self._shows = page_shows(page.page_obj)
+            except ContentError as exc:
+                self._shows = f"content stream not read ({exc})"
+            if isinstance(self._shows, list) and len(self._shows) != count:
+                self._shows = f"{len(self._shows)} shows in the content stream, {count} text objects"
+        if isinstance(self._shows, str):
+            raise Unsupported(f"{why}; {self._shows}")
+        return self._shows[index]
+
+    def _pdfium_glyphs(
+        self,
+        tp: Any,
+        obj: Any,
+        parent: Matrix,
+        ctm: Matrix,
+        glyphs: list[tuple[int, int, float, float]],
+        font: _Font,
+        space_known: bool,
+        fontsize: float,
+        a: float,
+        e: float,
+        f: float,
+    ) -> tuple[list[tuple[str, float, float, float]], float]:
+        """The glyphs (text, pdfminer advance, pdfium advance, pdfium origin x) of a text object from
+        pdfium's text page, with the trailing spaces it leaves out, and the string's character spacing
+        (device space; NaN where it differs between glyphs)."""
+        if not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)):
+            # the bounds of a font not embedded come from its FontBBox or a substitute: they do not
+            # tell where its spaces end (pdfium keeps one space of "x  ")
+            raise _NeedsStream("font not embedded")
+        # the string starts at the text object's origin: a glyph pdfium left out before the first one
+        # it kept (leading spaces) would shift everything
+        if glyphs and (abs(glyphs[0][2] - e) > 1e-3 or abs(glyphs[0][3] - f) > 1e-3):
+            raise _NeedsStream("text object starts before its first glyph")
+        texts = [_glyph_text(u, font) for _, u, _, _ in glyphs]
+        options = [self._advance_options(font, text, fontsize, a) for text in texts]
+        seq = [
+            (text, *(opts[0] if len(opts) == 1 else self._drawn_width(tp, g[0], ctm, opts)), g[2])
+            for g, text, opts in zip(glyphs, texts, options)
+        ]
+        steps = [seq[k + 1][3] - seq[k][3] - seq[k][2] for k in range(len(seq) - 1)]
+        for k, st in enumerate(steps):
+            if abs(st) > 0.15 * a * fontsize and not (
+                st > 0 and seq[k][0] != " " and _gap_marked(tp, glyphs[k][0], glyphs[k + 1][0])
+            ):
+                # more than spacing or kerning between two glyphs: pdfium may have left out a glyph (it
+                # keeps one space of a run of spaces).  Unless the glyph before is no space and pdfium
+                # marked the gap with a space of its own: a TJ displacement (table columns in one string)
+                raise _NeedsStream("glyphs too far apart (a run of spaces pdfium collapsed?)")
+        charspace = steps[0] if steps and abs(steps[0]) > 1e-3 else 0.0
+        if any(abs(st - charspace) > 1e-3 for st in steps):
+            charspace = math.nan  # spacing differs between glyphs (kerning, word spacing)
+        charspace = self._trailing_spaces(
+            tp, obj, parent, ctm, glyphs, seq, font, space_known, fontsize, a, e, charspace, bool(steps)
+        )
+        return seq, charspace
 
     def _trailing_spaces(
         self,
@@ -436,66 +587,104 @@ class PdfiumReader:
         a: float,
         e: float,
         charspace: float,
-    ) -> None:
+        charspace_known: bool,
+    ) -> float:
         """pdfium leaves trailing spaces (and strings of spaces only) out of its text page; the text
-        object's bounds still reach the last space's origin (a space has no ink).  Appends them."""
+        object's bounds still reach the last space's origin (a space has no ink).  Appends them, and
+        returns the character spacing: where the string had fewer than two glyphs to measure it
+        (`charspace_known` False: 0 assumed), the spacing that makes the spaces end at the bounds."""
         bl, bb, br, bt = self._bounds
         pdfium_c.FPDFPageObj_GetBounds(obj, bl, bb, br, bt)
         left, bottom, right, top = _rect(parent, bl.value, bb.value, br.value, bt.value)
         if not seq and top != bottom:
-            raise Unsupported("inked text object without glyphs (a duplicate pdfium left out?)")
+            raise _NeedsStream("inked text object without glyphs (a duplicate pdfium left out?)")
         first_space = seq[-1][3] + seq[-1][2] + (0.0 if math.isnan(charspace) else charspace) if seq else e
         if right < first_space - 0.2 * a * fontsize:
-            return  # the bounds end where the glyphs' ink does
+            return charspace  # the bounds end where the glyphs' ink does
         box_l, box_b, box_r, box_t = self._box
+        refs = ctypes.byref(box_l), ctypes.byref(box_r), ctypes.byref(box_b), ctypes.byref(box_t)
+        tpv = ctypes.cast(tp, ctypes.c_void_p).value
         inked_left, inked_right = math.inf, -math.inf
         for g in glyphs:
-            pdfium_c.FPDFText_GetCharBox(tp, g[0], box_l, box_r, box_b, box_t)
+            _GetCharBox(tpv, g[0], *refs)
             gl, _, gr, _ = _rect(ctm, box_l.value, box_b.value, box_r.value, box_t.value)
             inked_left, inked_right = min(inked_left, gl), max(inked_right, gr)
         # the bounds of some fonts' text reach past the glyph boxes by the same margin on both sides
-        # (Jiangsu, Shanghai): a right edge no further out than the left one is ink, not a space
-        if right <= inked_right + max(0.0, inked_left - left) + 1e-3:
-            return
-        if math.isnan(charspace) or not pdfium_c.FPDFFont_GetIsEmbedded(pdfium_c.FPDFTextObj_GetFont(obj)):
-            # kerned text: the spacing before a space is unknown; a font not embedded: the bounds
-            # may come from the font's FontBBox and only look like a space's
-            raise Unsupported("trailing spaces not told apart")
+        # (Jiangsu, Shanghai): a right edge no further out than the left one is ink, not a space.  A
+        # string of spaces has no ink: its bounds end at its last space (with a negative spacing,
+        # inside the box of the one before)
+        spaces_only = all(g[0] == " " for g in seq)
+        if not spaces_only and right <= inked_right + max(0.0, inked_left - left) + 1e-3:
+            return charspace
+        if spaces_only and seq and right <= seq[-1][3] + 1e-3:
+            return charspace
+        if math.isnan(charspace):  # kerned: the spacing before a space is unknown
+            raise _NeedsStream("trailing spaces not told apart")
         if not space_known:
-            raise Unsupported("trailing spaces in a font not identified")
-        space_adv, space_pdfium = self._advances(font, " ", fontsize, a)
-        if space_pdfium + charspace < 0.05 * a * fontsize:
-            raise Unsupported("trailing spaces of (nearly) no width")
-        pos = first_space
-        while pos < right - 1e-3:
-            seq.append((" ", space_adv, space_pdfium, pos))
-            pos += space_pdfium + charspace
-        if abs(pos - right) > 1e-3:
-            raise Unsupported("trailing spaces do not add up")
-        seq.append((" ", space_adv, space_pdfium, pos))
+            raise _NeedsStream("trailing spaces in a font not identified")
+        # a space of each width its codes have (Word: 32, 160, 173): the one whose run ends at the bounds
+        runs = []
+        for space_adv, space_pdfium in self._advance_options(font, " ", fontsize, a):
+            if space_pdfium < 0.05 * a * fontsize:
+                continue  # a space of (nearly) no width: its count is not told by where the run ends
+            base = seq[-1][3] + seq[-1][2] if seq else None  # pdfium's end of the last glyph kept
+            spacings = (
+                [charspace] if charspace_known else _spacings(base, e, right, space_pdfium, a, fontsize)
+            )
+            for cs in spacings:
+                step = space_pdfium + cs
+                first = e if base is None else base + cs
+                positions = _space_run(first, right, step) if step > 0 else None
+                if positions is not None:
+                    runs.append((space_adv, space_pdfium, cs, positions))
+        if len(runs) != 1:
+            raise _NeedsStream("trailing spaces do not add up (or have nearly no width)")
+        space_adv, space_pdfium, charspace, positions = runs[0]
+        seq.extend((" ", space_adv, space_pdfium, pos) for pos in positions)
+        return charspace
 
-    def _advances(
-        self, font: _Font, text: str, fontsize: float, a: float, tp: Any = None, index: int = -1, ctm: Matrix = _IDENTITY
-    ) -> tuple[float, float]:
+    def _advances(self, font: _Font, text: str, fontsize: float, a: float) -> tuple[float, float]:
         """pdfminer's advance of a glyph (LTChar.adv, text space) and pdfium's (device space; pdfium
         reads the widths, in thousandths of an em, as integers)."""
+        found = self._advance_options(font, text, fontsize, a)
+        if len(found) > 1:
+            raise Unsupported("ambiguous glyph width")
+        return found[0]
+
+    def _advance_options(
+        self, font: _Font, text: str, fontsize: float, a: float
+    ) -> list[tuple[float, float]]:
+        """`_advances` of each width the codes pdfminer reads as `text` have: several where a font maps
+        codes of different widths to one text (Word's TrueType fonts without a ToUnicode map: codes 32,
+        160 and 173 all read as a space); pdfium does not say which code it drew."""
         key = (id(font), text, fontsize, a)
         found = self._advance_cache.get(key)
         if found is None:
             cids = font.cids.get(text)
             if not cids:
-                raise Unsupported(f"no cid for {text!r}")
-            widths = {font.font.char_width(cid) for cid in cids}
-            if len(widths) > 1:
-                raise Unsupported("ambiguous glyph width")
-            textwidth = widths.pop()
-            found = self._advance_cache[key] = (
-                textwidth * fontsize,
-                a * math.floor(textwidth * 1000 + 1e-6) * fontsize / 1000,
-            )
+                raise _NeedsStream(f"no cid for {text!r}")
+            widths = sorted({font.font.char_width(cid) for cid in cids})
+            found = self._advance_cache[key] = [
+                (w * fontsize, a * math.floor(w * 1000 + 1e-6) * fontsize / 1000) for w in widths
+            ]
         return found
 
-    def _font_candidates(self, obj: Any, fonts: dict[str, list[_Font]], cache: dict[int, list[_Font]]) -> list[_Font]:
+    def _drawn_width(
+        self, tp: Any, index: int, ctm: Matrix, options: list[tuple[float, float]]
+    ) -> tuple[float, float]:
+        """Of a glyph's `_advance_options`, the one of the code pdfium drew: its loose box spans the
+        drawn code's width (pdfium's, from the font's widths)."""
+        loose = self._loose
+        _GetLooseCharBox(ctypes.cast(tp, ctypes.c_void_p).value, index, ctypes.addressof(loose))
+        left, _, right, _ = _rect(ctm, loose.left, loose.bottom, loose.right, loose.top)
+        fitting = [o for o in options if abs(right - left - o[1]) <= 1e-2]
+        if len(fitting) != 1:
+            raise _NeedsStream("ambiguous glyph width")
+        return fitting[0]
+
+    def _font_candidates(
+        self, obj: Any, fonts: dict[str, list[_Font]], cache: dict[int, list[_Font]]
+    ) -> list[_Font]:
         """The page's pdfminer fonts that may be the text object's (pdfium gives no object ids)."""
         handle = pdfium_c.FPDFTextObj_GetFont(obj)
         key = ctypes.addressof(handle.contents)
@@ -503,7 +692,8 @@ class PdfiumReader:
         if found is None:
             buf = self._name_buf
             n = pdfium_c.FPDFFont_GetBaseFontName(handle, buf, len(buf))
-            found = fonts.get(_font_key(buf.raw[: max(0, n - 1)]), [])
+            name = _font_key(buf.raw[: max(0, n - 1)])
+            found = fonts.get(name) or fonts.get(_PDFIUM_FONT_NAMES.get(name, ""), [])
             if len(found) > 1:
                 # subsets of one font (ReportLab: 256 glyphs each) share the name: tell them apart by
                 # the size of the embedded font program
@@ -539,6 +729,80 @@ def _pick_font(candidates: list[_Font], texts: set[str]) -> tuple[_Font, bool]:
     return fitting[0], len({signature(f, texts | {" "}) for f in fitting}) == 1
 
 
+def _spacings(
+    base: float | None, e: float, right: float, space: float, a: float, fontsize: float
+) -> list[float]:
+    """Character spacings (device space) that would put the last of n spaces `space` wide at `right`:
+    after a glyph ending at `base` (pdfium's origin + advance) or, for a string of spaces only, from
+    the string's origin `e`.  Only spacings of at most 0.15 em that are a number a producer writes
+    (Tc with 4 decimals) count; pdfium's single precision leaves them off by a few 1e-6."""
+    if base is None and abs(right - e) <= 1e-3:
+        return [0.0]  # one space: no spacing between glyphs
+    out = []
+    for n in range(1, 200):
+        cs = (right - base - (n - 1) * space) / n if base is not None else (right - e) / n - space
+        if cs < -0.15 * a * fontsize:
+            break
+        written = round(cs / a, 4)
+        if abs(cs) <= 0.15 * a * fontsize and abs(cs / a - written) <= 5e-5:
+            out.append(written * a)
+    return out
+
+
+def _show_glyphs(
+    show: Show, glyphs: list[tuple[int, int, float, float]], font: _Font, fontsize: float, a: float, e: float
+) -> tuple[list[tuple[str, float, float, float]], float]:
+    """The glyphs of a text object from its show in the content stream, as `_pdfium_glyphs` gives them
+    (text, pdfminer advance, advance, origin x), positioned as pdfminer's `render_string` does; and the
+    string's character spacing (device space).  pdfium's glyphs must be these but for spaces it
+    dropped: the show is the object's."""
+    if show.scaling != 100:
+        raise Unsupported("horizontal scaling")
+    pf = font.font
+    charspace, dxscale = show.charspace, 0.001 * fontsize
+    wordspace = 0.0 if pf.is_multibyte() else show.wordspace
+    seq: list[tuple[str, float, float, float]] = []
+    x, need_charspace = 0.0, False
+    for item in show.items:
+        if isinstance(item, float):
+            x -= item * dxscale
+            need_charspace = True
+            continue
+        for cid in pf.decode(item):
+            if need_charspace:
+                x += charspace
+            try:
+                text = pf.to_unichr(cid)
+            except PDFUnicodeNotDefined:
+                raise Unsupported("glyph without a Unicode mapping") from None
+            adv = pf.char_width(cid) * fontsize
+            seq.append((text, adv, a * adv, e + a * x))
+            x += adv
+            if cid == 32 and wordspace:
+                x += wordspace
+            need_charspace = True
+    j = 0
+    for _, u, gx, _ in glyphs:
+        while j < len(seq) and not (
+            (u == 2 or seq[j][0] == chr(u)) and abs(seq[j][3] - gx) <= 0.15 * a * fontsize
+        ):
+            if seq[j][0] != " ":
+                raise Unsupported("the content stream's show is not pdfium's text object")
+            j += 1  # a space pdfium dropped
+        if j == len(seq):
+            raise Unsupported("the content stream's show is not pdfium's text object")
+        j += 1
+    return seq, a * charspace
+
+
+def _space_run(first: float, right: float, step: float) -> list[float] | None:
+    """Origins of spaces `step` apart from `first` whose last one is at `right`, or None."""
+    positions = [first]
+    while positions[-1] < right - 1e-3:
+        positions.append(positions[-1] + step)
+    return positions if abs(positions[-1] - right) <= 1e-3 else None
+
+
 def _font_key(name: bytes | str) -> str:
     """A base font name as pdfium and pdfminer both give it: latin-1 text without the subset tag
     (pdfminer writes a name that is not UTF-8 as the repr of its bytes, "b'ABCDEE+\\xcb\\xce'")."""
@@ -555,11 +819,11 @@ def _font_key(name: bytes | str) -> str:
 
 def _glyph_text(u: int, font: _Font) -> str:
     """The text pdfminer gives a glyph, from pdfium's Unicode value."""
-    if u == 2:  # pdfium's mark for a hyphen ending a line
-        found = [h for h in ("-", "\u00ad", "\u2010") if h in font.cids]
-        if len(found) != 1:
-            raise Unsupported("line-end hyphen")
-        return found[0]
+    if u == 2:
+        # pdfium's mark for a hyphen-like glyph ending a line: which code it was (a hyphen, a soft
+        # hyphen, or code 173 that a Word font without a ToUnicode map reads as a space in pdfminer)
+        # only the content stream says
+        raise _NeedsStream("line-end hyphen")
     if 0xD800 <= u <= 0xDFFF:
         raise Unsupported("UTF-16 surrogate")
     return chr(u)
@@ -580,7 +844,13 @@ def _font_program_size(font: PDFFont) -> int | None:
     return size
 
 
-def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: dict[str, list[dict[str, Any]]]) -> None:
+def _paint_path(
+    path: list[tuple[Any, ...]],
+    ctm: Matrix,
+    paint: _Paint,
+    page: Any,
+    objects: dict[str, list[dict[str, Any]]],
+) -> None:
     """pdfminer's PDFLayoutAnalyzer.paint_path + pdfplumber's process_object, for the attributes
     pdfplumber's table finder and our code read."""
     shape = "".join(x[0] for x in path)
@@ -588,7 +858,7 @@ def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: di
         return
     if shape.count("m") > 1:
         for m in re.finditer(r"m[^m]+", shape):
-            _paint_path(path[m.start(0) : m.end(0)], ctm, page, objects)
+            _paint_path(path[m.start(0) : m.end(0)], ctm, paint, page, objects)
         return
     raw_pts = [p[-2:] if p[0] != "h" else path[0][-2:] for p in path]
     pts = [apply_matrix_pt(ctm, pt) for pt in raw_pts]
@@ -625,6 +895,8 @@ def _paint_path(path: list[tuple[Any, ...]], ctm: Matrix, page: Any, objects: di
         "height": y1 - y0,
         "object_type": kind,
         "page_number": page.page_number,
+        "fill": paint.fill,
+        "stroke": paint.stroke,
         "top": top,
         "bottom": height - y0,
         "doctop": page.initial_doctop + top,
@@ -663,11 +935,21 @@ def _page_ctm(page_obj: Any) -> Matrix:
     raise Unsupported(f"page rotation {rotate} or page box not at the origin")
 
 
-def _rect(m: Matrix, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+def _rect(
+    m: Matrix, left: float, bottom: float, right: float, top: float
+) -> tuple[float, float, float, float]:
     """A rectangle through the matrix (left, bottom, right, top); pdfminer's apply_matrix_rect."""
     if m == _IDENTITY:
         return left, bottom, right, top
-    xs, ys = zip(*(apply_matrix_pt(m, p) for p in ((left, bottom), (right, bottom), (left, top), (right, top))))
+    a, b, c, d, e, f = m
+    if a == 0 and d == 0:
+        # a quarter turn (/Rotate 90, 270): x' = c·y + e, y' = b·x + f; the corners pdfminer's four
+        # products give, exactly (0·v adds nothing, ±1·v is exact)
+        xs2, ys2 = (c * bottom + e, c * top + e), (b * left + f, b * right + f)
+        return min(xs2), min(ys2), max(xs2), max(ys2)
+    xs, ys = zip(
+        *(apply_matrix_pt(m, p) for p in ((left, bottom), (right, bottom), (left, top), (right, top)))
+    )
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -682,20 +964,24 @@ def _unclean(v: float) -> bool:
     return abs(v * 1e4 - round(v * 1e4)) > 1e-6 * max(1.0, abs(v))
 
 
-def _unsum(path: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The points of a subpath with a coordinate pdfium summed in single precision (`x y w h re` gives
-    x + w, y + h) as pdfminer sums them in double: the summand w (at most 4 decimals) is the one whose
-    sum with the start point's coordinate is pdfium's value to single precision."""
-    if path[0][0] != "m" or any(seg[0] not in "lh" for seg in path[1:]):
-        raise Unsupported("path point computed in single precision")
-    x0, y0 = path[0][1], path[0][2]
-
-    def fix(v: float, base: float) -> float:
-        if not _unclean(v):
-            return v
-        w = round(v - base, 4)
-        if abs(base + w - v) > 2 * float(np.spacing(np.float32(v))):  # pdfium's sum: within 2 float32 steps
-            raise Unsupported("path point computed in single precision")
-        return base + w
-
-    return [seg if seg[0] != "l" else ("l", fix(seg[1], x0), fix(seg[2], y0)) for seg in path]
+def _snapped_path(raw: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """pdfium's points as pdfminer's path operators, each coordinate snapped to the decimal written."""
+    path: list[tuple[Any, ...]] = []
+    bezier: list[float] = []
+    for seg in raw:
+        if seg[0] == "h":
+            path.append(seg)
+            continue
+        kind, pt = seg[0], (_snap(seg[1]), _snap(seg[2]))
+        if kind == _MOVETO:
+            path.append(("m", *pt))
+        elif kind == _LINETO:
+            path.append(("l", *pt))
+        else:
+            bezier.extend(pt)
+            if len(bezier) == 6:
+                path.append(("c", *bezier))
+                bezier = []
+    if bezier:
+        raise Unsupported("incomplete bezier")
+    return path

@@ -1,5 +1,6 @@
 -- 三公 total = 出国 + 接待 + 用车(购置 + 运维): as columns (most layouts), and as rows (Hebei:
--- “三公”经费小计 = 一、因公出国（境）费 + 二、公务用车购置及运维费 + 三、公务接待费).
+-- “三公”经费小计 = 一、因公出国（境）费 + 二、公务用车购置及运维费 + 三、公务接待费); in final accounts also the
+-- 预算数 beside the 决算数.
 with w as (
     {{ wide_cells(['total', 'travel_abroad', 'reception', 'vehicles', 'vehicle_purchase', 'vehicle_operation'],
                   ['three_public']) }}
@@ -13,6 +14,24 @@ columns_ as (
         4 as n_terms, unit_yuan
     from w where total is not null and row_type = 'data'
       and coalesce(travel_abroad, reception, vehicles, vehicle_purchase, vehicle_operation) is not null
+),
+
+-- 决算: the 预算数 printed beside each 决算数 (`<item>_budget`, docs/final-accounts.md) adds up the same way
+budget_w as (
+    {{ wide_cells(['total_budget', 'travel_abroad_budget', 'reception_budget', 'vehicles_budget',
+                   'vehicle_purchase_budget', 'vehicle_operation_budget'], ['three_public']) }}
+),
+
+budget_columns as (
+    select document_id, table_kind, table_index, page, subject_code,
+        '三公预算数 = 出国 + 接待 + 用车(购置 + 运维)' as item, total_budget as expected,
+        coalesce(travel_abroad_budget, 0) + coalesce(reception_budget, 0)
+          + coalesce(vehicles_budget, coalesce(vehicle_purchase_budget, 0) + coalesce(vehicle_operation_budget, 0))
+          as actual,
+        4 as n_terms, unit_yuan
+    from budget_w where total_budget is not null and row_type = 'data'
+      and coalesce(travel_abroad_budget, reception_budget, vehicles_budget, vehicle_purchase_budget,
+                   vehicle_operation_budget) is not null
 ),
 
 by_row as ({{ wide_cells(['item', 'total'], ['three_public']) }}),  -- its precision: the total column's
@@ -31,5 +50,7 @@ rows_ as (
 )
 
 select * from columns_
+union all
+select * from budget_columns
 union all
 select * from rows_

@@ -8,6 +8,9 @@
 -- (Jiangsu 公开01表: 201 一般公共服务支出 7,827.46 of which 财政拨款 7,747.46, the rest 其他资金), the
 -- difference is added as one class-level line with line_basis 'class_remainder', traced to that 收支总表
 -- row: the class totals then match the document, and the remainder is never mistaken for a printed line.
+-- A final accounts' 支出决算表 prints 上缴上级支出, 经营支出 and 对附属单位补助支出 beside 基本 and 项目 as parts of
+-- the line's 本年支出合计: they are read as their own amounts (a budget's 支出总表 prints those three under
+-- 其中, parts of its other figures, and they are not read).
 with docs as (select * from {{ ref('int_documents') }}),
 
 candidates as (
@@ -37,6 +40,19 @@ chosen as (
     )
 ),
 
+-- the final accounts' other kinds of spending on the chosen rows
+other_kinds as (
+    select c.document_id, c.table_index, c.row_index,
+        max(case when c.column_name = 'remit_upper' then c.amount_yuan end) as remit_upper_yuan,
+        max(case when c.column_name = 'operating' then c.amount_yuan end) as operating_yuan,
+        max(case when c.column_name = 'subsidy_subordinate' then c.amount_yuan end) as subsidy_subordinate_yuan
+    from {{ ref('int_table_cells') }} c
+    join docs d using (document_id)
+    where d.statement = 'final_accounts' and c.table_kind = 'expenditure_summary'
+      and c.column_name in ('remit_upper', 'operating', 'subsidy_subordinate')
+    group by c.document_id, c.table_index, c.row_index
+),
+
 printed as (
     select
         document_id,
@@ -55,9 +71,13 @@ printed as (
         coalesce(basic_yuan, case when personnel_yuan is not null or public_yuan is not null
                                   then coalesce(personnel_yuan, 0) + coalesce(public_yuan, 0) end) as basic_yuan,
         project_yuan,
+        o.remit_upper_yuan,
+        o.operating_yuan,
+        o.subsidy_subordinate_yuan,
         correction_event_id,
         'printed_line' as line_basis
     from chosen
+    left join other_kinds o using (document_id, table_index, row_index)
 ),
 
 -- Class amounts the document-level 收支总表 states ("一、一般公共服务支出 7,827.46"), by class code.
@@ -94,5 +114,6 @@ select * from printed
 union all  -- the columns of `printed`, in its order
 select document_id, table_kind, table_index, row_index, page, unit_code, function_code, function_name,
     null as econ_dept_code, null as econ_dept_name, null as econ_gov_code, null as econ_gov_name,
-    total_yuan, null as basic_yuan, null as project_yuan, correction_event_id, 'class_remainder' as line_basis
+    total_yuan, null as basic_yuan, null as project_yuan, null as remit_upper_yuan, null as operating_yuan,
+    null as subsidy_subordinate_yuan, correction_event_id, 'class_remainder' as line_basis
 from remainders

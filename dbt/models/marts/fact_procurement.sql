@@ -40,13 +40,9 @@ select
     p.fiscal_year,
     l.category_code,
     l.category_name,
-    -- 政府采购品目分类目录: A 货物, B 工程, C 服务
-    case
-        when upper(l.category_code) like 'A%' or l.category_name like '%货物%' then 'goods'
-        when upper(l.category_code) like 'B%' or l.category_name like '%工程%' then 'works'
-        when upper(l.category_code) like 'C%' or l.category_name like '%服务%' then 'services'
-        else 'unspecified'
-    end as procurement_type,
+    -- 政府采购品目分类目录 (A 货物, B 工程, C 服务): seed label_rules
+    coalesce({{ label_rule('procurement_type', 'l.category_name', 'l.category_code') }}, 'unspecified')
+        as procurement_type,
     cast(l.amount_yuan as decimal(20, 2)) as amount_yuan,
     {{ provenance_columns('l') }}
 from lines l

@@ -6,18 +6,12 @@
 -- Σ amount_yuan per document and budget year = the table's stated total.
 -- Two layouts: Beijing prints one row per year with a column per category (the `year` column says
 -- which year, e.g. 2022 and 2023); Hebei prints one row per category (`item`) for the budget year.
+-- A final accounts' 三公 table (决算) prints 预算数 beside each 决算数 (columns `<category>_budget`,
+-- classify.py): amount_yuan is what was spent, budget_amount_yuan the year's budget printed beside it.
 with parts as ({{ fact_parts('three_public') }}),
 
 categories as (
-    select * from (values
-        ('travel_abroad', '因公出国（境）费', true),
-        ('reception', '公务接待费', true),
-        ('vehicle_purchase', '公务用车购置费', true),
-        ('vehicle_operation', '公务用车运行维护费', true),
-        ('vehicles', '公务用车购置及运行维护费', true),
-        ('meeting', '会议费', false),
-        ('training', '培训费', false)
-    ) as t(category, category_name, is_three_public)
+    select category, category_name, is_three_public from {{ ref('three_public_categories') }}
 ),
 
 cells as (
@@ -39,34 +33,27 @@ row_labels as (
     group by document_id, table_index, row_index
 ),
 
--- Beijing: a column per category, a row per year
+-- Beijing: a column per category, a row per year; 决算: a 预算数 column beside each
 by_column as (
-    select c.*, l.printed_year, c.column_name as category
+    select c.*, l.printed_year, replace(c.column_name, '_budget', '') as category,
+        right(c.column_name, 7) = '_budget' as is_budget
     from cells c join row_labels l using (document_id, table_index, row_index)
-    where c.column_name in ('travel_abroad', 'reception', 'vehicle_purchase', 'vehicle_operation', 'vehicles')
+    where replace(c.column_name, '_budget', '')
+          in (select category from {{ ref('three_public_categories') }} where is_three_public)
 ),
 
 -- Hebei: a row per category, amount in the 合计 column (all funding sources)
 by_row as (
     select c.*, l.printed_year,
-        case
-            when l.label like '%三公%' or l.label like '%合计%' or l.label like '%小计%' then null
-            when l.label like '%购置及运%' then 'vehicles'
-            when l.label like '%出国%' and (l.label like '%教学科研%' or l.label like '其他%') then null  -- splits of 出国
-            when l.label like '%出国%' then 'travel_abroad'
-            when l.label like '%公务用车%' and (l.label like '%运行%' or l.label like '%运维%') then 'vehicle_operation'
-            when l.label like '%公务用车%购置%' then 'vehicle_purchase'
-            when l.label like '%接待%' then 'reception'
-            when l.label like '%会议%' then 'meeting'
-            when l.label like '%培训%' then 'training'
-        end as category
+        {{ label_rule('three_public_item', 'l.label') }} as category,
+        false as is_budget
     from cells c join row_labels l using (document_id, table_index, row_index)
     where c.column_name = 'total' and l.label is not null
 ),
 
 candidates as (
     select * from by_column
-    union all  -- same columns in the same order: the cell's, printed_year, category
+    union all  -- same columns in the same order: the cell's, printed_year, category, is_budget
     select * from by_row
 ),
 
@@ -77,26 +64,44 @@ dated as (
 ),
 
 leaves as (
-    select * from dated d
+    select d.* from dated d
     -- the combined vehicle figure only where neither of its parts is printed
     where d.category <> 'vehicles' or not exists (
         select 1 from dated s
         where s.document_id = d.document_id and s.table_index = d.table_index and s.budget_year = d.budget_year
           and s.category in ('vehicle_purchase', 'vehicle_operation') and s.amount_yuan is not null
     )
+),
+
+figures as (  -- one row per category and year: the amount spent and, in 决算, the budget beside it
+    select document_id, table_index, budget_year, category,
+        min(region_code) as region_code, min(unit_code) as unit_code, min(fiscal_year) as fiscal_year,
+        sum(case when not is_budget then amount_yuan end) as amount_yuan,
+        sum(case when is_budget then amount_yuan end) as budget_amount_yuan,
+        min(case when not is_budget then page end) as page,
+        min(case when not is_budget then row_index end) as row_index,
+        max(case when not is_budget then correction_event_id end) as correction_event_id,
+        min(page) as any_page, min(row_index) as any_row_index
+    from leaves
+    where amount_yuan is not null
+    group by document_id, table_index, budget_year, category
 )
 
 select
-    l.document_id,
-    coalesce(l.region_code || '-' || l.unit_code, 'unknown') as unit_key,
-    l.fiscal_year,
-    l.budget_year,
-    l.budget_year = l.fiscal_year as is_current_year,
-    l.category,
+    f.document_id,
+    coalesce(f.region_code || '-' || f.unit_code, 'unknown') as unit_key,
+    f.fiscal_year,
+    f.budget_year,
+    f.budget_year = f.fiscal_year as is_current_year,
+    f.category,
     k.category_name,
     k.is_three_public,
-    cast(l.amount_yuan as decimal(20, 2)) as amount_yuan,
-    {{ provenance_columns('l') }}
-from leaves l
+    cast(coalesce(f.amount_yuan, 0) as decimal(20, 2)) as amount_yuan,
+    cast(f.budget_amount_yuan as decimal(20, 2)) as budget_amount_yuan,
+    coalesce(f.page, f.any_page) as source_page,
+    f.table_index,
+    coalesce(f.row_index, f.any_row_index) as row_index,
+    f.correction_event_id
+from figures f
 join categories k using (category)
-where l.amount_yuan is not null and l.amount_yuan <> 0
+where coalesce(f.amount_yuan, 0) <> 0 or coalesce(f.budget_amount_yuan, 0) <> 0

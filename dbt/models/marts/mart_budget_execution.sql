@@ -19,14 +19,7 @@ lines as (
     join docs d using (document_id)
 ),
 
-ranked as (
-    select unit_key, fiscal_year, statement, document_id,
-           row_number() over (partition by unit_key, fiscal_year, statement
-                              order by own_document desc, registered_at desc, document_id) as document_rank
-    from (select distinct unit_key, fiscal_year, statement, document_id, own_document, registered_at from lines) as d
-),
-
-chosen as (select unit_key, fiscal_year, statement, document_id from ranked where document_rank = 1),
+chosen as ({{ chosen_statement_documents('lines') }}),
 
 printed as (
     select l.unit_key, l.fiscal_year, l.statement, l.document_id, l.function_code, l.econ_dept_code, l.amount_yuan,

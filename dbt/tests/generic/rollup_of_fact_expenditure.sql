@@ -1,5 +1,5 @@
 {# A rollup of fact_expenditure loses and invents nothing: per document, Σ amount_yuan and Σ line_count
-   equal fact_expenditure's, and basic + project + unspecified = amount on every row. #}
+   equal fact_expenditure's, and basic + project + other kinds + unspecified = amount on every row. #}
 {% test rollup_of_fact_expenditure(model) %}
 with facts as (
     select document_id, sum(amount_yuan) as amount, count(*) as n
@@ -8,7 +8,8 @@ with facts as (
 
 rollup as (
     select document_id, sum(amount_yuan) as amount, sum(line_count) as n,
-           sum(case when basic_yuan + project_yuan + unspecified_yuan <> amount_yuan then 1 else 0 end) as bad_rows
+           sum(case when basic_yuan + project_yuan + other_kinds_yuan + unspecified_yuan <> amount_yuan then 1 else 0 end)
+               as bad_rows
     from {{ model }} group by document_id
 )
 
