@@ -6,12 +6,16 @@ a non-zero exit status, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
-from contextlib import redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from .progress import LOGGER as PROGRESS
+from .progress import ProgressPrinter, status_counts
 from .settings import REPO_ROOT, Paths, current_paths
 from .validation import check_document_prefix, parse_amount_text, parse_as_of
 
@@ -59,6 +63,43 @@ def cmd_build(args: argparse.Namespace) -> int:
     scheduler = scheduler_address(args.dask_scheduler)  # a malformed address (or $BUDGETWH_DASK_SCHEDULER) too
     if not paths.raw_dir.is_dir():
         raise ValueError(f"--raw-dir {paths.raw_dir} is not a folder")
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    log_path = paths.warehouse.parent / "logs" / "build.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log, build_output(log, sys.stdout) as printer:
+        return _build(args, paths, as_of, scheduler, log, log_path, printer)
+
+
+@contextmanager
+def build_output(log: TextIO, terminal: TextIO) -> Iterator[ProgressPrinter]:
+    """Where a build's output goes: progress records to the terminal (and the log); Python warnings — the
+    libraries' BetaWarning, ExperimentalWarning, deprecations, including those raised while the asset graph
+    is imported — to the log file only."""
+    printer = ProgressPrinter(terminal)
+    to_log = logging.StreamHandler(log)
+    to_log.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    warnings_logger = logging.getLogger("py.warnings")
+    saved = (PROGRESS.level, PROGRESS.propagate, warnings_logger.propagate)
+    PROGRESS.setLevel(logging.INFO)
+    PROGRESS.propagate = False
+    PROGRESS.addHandler(printer)
+    PROGRESS.addHandler(to_log)
+    warnings_logger.propagate = False
+    warnings_logger.addHandler(to_log)
+    logging.captureWarnings(True)
+    try:
+        yield printer
+    finally:
+        printer.finish()
+        logging.captureWarnings(False)
+        for logger in (PROGRESS, warnings_logger):
+            logger.removeHandler(to_log)
+        PROGRESS.removeHandler(printer)
+        PROGRESS.level, PROGRESS.propagate, warnings_logger.propagate = saved
+
+
+def _build(args: argparse.Namespace, paths: Paths, as_of: str | None, scheduler: str | None, log: TextIO,
+           log_path: Path, printer: ProgressPrinter) -> int:
     from dagster import DagsterInstance
 
     from .assets.documents import extracted_documents
@@ -67,20 +108,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .definitions import defs
     from .ingest import document_ids, scan_raw, skipped_files
 
-    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     job = defs.resolve_job_def("build_warehouse")
-    log_path = paths.warehouse.parent / "logs" / "build.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"building {paths.warehouse} from {paths.raw_dir} (log: {log_path})", flush=True)
     skipped = skipped_files(paths.raw_dir)
     for path, reason in skipped[:10]:
         print(f"  skipped {path.relative_to(paths.raw_dir)}: {reason}")
     if len(skipped) > 10:
         print(f"  … and {len(skipped) - 10} more files skipped (listed in the raw_documents metadata)")
-    # dbt's and Dagster's step output goes to the log file; the terminal gets the summary.
     # One run over every document's partition: extraction skips the documents already in the event log.
     ids = document_ids(scan_raw(paths.raw_dir, cache=paths.raw_index))
-    with DagsterInstance.ephemeral() as instance, open(log_path, "w") as log, redirect_stdout(log):
+    # dbt's, Dagster's and the libraries' own output goes to the log file; the terminal gets the progress
+    # records (dagster_project/progress.py) and the summary.
+    with DagsterInstance.ephemeral() as instance, redirect_stdout(log), redirect_stderr(log):
         instance.add_dynamic_partitions(documents_partitions.name, ids)
         result = job.execute_in_process(
             instance=instance,
@@ -92,6 +131,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             asset_selection=None if ids else [k for k in job.asset_layer.executable_asset_keys
                                               if k != extracted_documents.key],
         )
+    printer.finish()
     failed_steps = [e.step_key for e in result.all_events if e.is_step_failure]
     check_failures = [
         e.event_specific_data
@@ -99,20 +139,32 @@ def cmd_build(args: argparse.Namespace) -> int:
         if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
     ]
     if failed_steps:
+        log.flush()
         tail = "".join(log_path.read_text(errors="replace").splitlines(keepends=True)[-40:])
         print(f"{tail}\nbudgetwh build FAILED in: {', '.join(failed_steps)} (full log: {log_path})",
               file=sys.stderr)
         return 1
-    s = summarize(paths.warehouse)
-    print(f"warehouse: {paths.warehouse}")
-    print(f"documents: {s['documents']}  tables: {s['tables']}  fact rows: {s['fact_rows']}")
-    print(f"checks passed: {s['checks_passed']}  checks failed: {s['checks_failed']}")
-    for ev in check_failures:
-        print(f"  failed check: {ev.asset_key.to_user_string()} / {ev.check_name}")
-    from expectations.completeness import summary_lines
-
-    print("\n".join(summary_lines(_verdicts(paths.warehouse))))
+    failed_checks = [f"{ev.asset_key.to_user_string()} / {ev.check_name}" for ev in check_failures]
+    print("\n".join(summary_lines(paths.warehouse, summarize(paths.warehouse), failed_checks,
+                                  _verdicts(paths.warehouse))))
     return 0
+
+
+def summary_lines(warehouse: Path, s: dict[str, int], failed_checks: list[str], verdicts: list) -> list[str]:
+    """The end of `budgetwh build`: what the warehouse holds, the checks by status (passed / within
+    tolerance / failed), the identities that failed, and each failed or incomplete document with its first
+    reason."""
+    from expectations.completeness import summary_lines as completeness_lines
+
+    counts = {"pass": s["checks_passed"], "pass_within_tolerance": s["checks_within_tolerance"],
+              "fail": s["checks_failed"]}
+    return [
+        f"warehouse: {warehouse}",
+        f"documents: {s['documents']}  tables: {s['tables']}  fact rows: {s['fact_rows']}",
+        f"checks: {status_counts(counts)}",
+        *(f"  failed check: {name}" for name in failed_checks),
+        *completeness_lines(verdicts),
+    ]
 
 
 def cmd_status(args: argparse.Namespace) -> int:

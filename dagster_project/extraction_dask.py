@@ -109,12 +109,13 @@ def scheduler_address(configured: str | None = None) -> str | None:
 
 
 def extract(
-    raws: list[RawFile], limits: Limits, scheduler: str | None = None
+    raws: list[RawFile], limits: Limits, scheduler: str | None = None, timings: dict[str, float] | None = None
 ) -> Iterator[tuple[RawFile, list[Event]]]:
-    """Each document's events as it is done: on the Dask cluster at `scheduler`, or on this machine."""
+    """Each document's events as it is done: on the Dask cluster at `scheduler`, or on this machine (where
+    `timings`, if given, receives the seconds each document took: ingest.extract_documents)."""
     if scheduler:
         return extract_documents_dask(raws, limits, scheduler)
-    return extract_documents(raws, limits)
+    return extract_documents(raws, limits, timings=timings)
 
 
 def prepare_worker() -> None:

@@ -278,12 +278,13 @@ def _child(raw: RawFile, limits: Limits, conn) -> None:
         conn.close()
 
 
-def extract_documents(raws: list[RawFile], limits: Limits = Limits(),
-                      start_method: str = "fork") -> Iterator[tuple[RawFile, list[Event]]]:
+def extract_documents(raws: list[RawFile], limits: Limits = Limits(), start_method: str = "fork",
+                      timings: dict[str, float] | None = None) -> Iterator[tuple[RawFile, list[Event]]]:
     """Extract documents in parallel worker processes, each with a time and memory limit; yields each
     document's events as soon as it is done, so the caller can store them one document at a time.
     A multi-threaded caller (a Dask worker: dagster_project/extraction_dask.py) starts them with
-    "forkserver" instead of forking itself."""
+    "forkserver" instead of forking itself. With `timings`, the seconds each document's worker took are
+    recorded there (document_id → seconds) before the document is yielded."""
     ctx = multiprocessing.get_context(start_method)
     pending = list(raws)
     running: list[tuple[RawFile, multiprocessing.Process, Any, float]] = []
@@ -315,6 +316,8 @@ def extract_documents(raws: list[RawFile], limits: Limits = Limits(),
             proc.join(timeout=5)
             conn.close()
             running.remove(item)
+            if timings is not None:
+                timings[raw.document_id] = time.monotonic() - started
             yield raw, events if events is not None else failure_events(raw, reason)
 
 

@@ -55,6 +55,8 @@ class Verdict:
     file_name: str
     completeness: str
     reasons: list[str]
+    status: str = ""  # dim_document.status: current, superseded, retracted, failed, registered
+    status_reason: str = ""  # why a document failed or was retracted
 
 
 def failure_reason(page, table_kind: str | None, item: str, expected: float, actual: float) -> str:
@@ -110,17 +112,22 @@ def add_identity_failures(db_path: Path) -> int:
 def verdicts(con: duckdb.DuckDBPyConnection) -> list[Verdict]:
     """Every document's verdict from a built or published warehouse, by file name."""
     rows = con.execute(
-        """select document_id, file_name, completeness, coalesce(completeness_reasons, [])
+        """select document_id, file_name, completeness, coalesce(completeness_reasons, []), status,
+                  coalesce(status_reason, '')
            from dim_document order by file_name"""
     ).fetchall()
-    return [Verdict(d, f, c or "unknown", list(r)) for d, f, c, r in rows]
+    return [Verdict(d, f, c or "unknown", list(r), st or "", sr) for d, f, c, r, st, sr in rows]
 
 
 def summary_lines(verdicts_: list[Verdict]) -> list[str]:
-    """`complete: N  incomplete: M` and one line per incomplete document with its first reason."""
+    """`complete: N  incomplete: M`, then one line per document whose extraction failed and one per incomplete
+    document, each with its (first) reason."""
     counts = {k: sum(v.completeness == k for v in verdicts_) for k in ("complete", "incomplete", "not_applicable")}
     lines = [f"complete: {counts['complete']}  incomplete: {counts['incomplete']}"
              + (f"  not applicable: {counts['not_applicable']}" if counts["not_applicable"] else "")]
+    for v in verdicts_:
+        if v.status == "failed":
+            lines.append(f"  failed: {v.file_name}: {v.status_reason or '?'}")
     for v in verdicts_:
         if v.completeness == "incomplete":
             more = f" (+{len(v.reasons) - 1} more)" if len(v.reasons) > 1 else ""

@@ -90,7 +90,7 @@ def mixed_build(tmp_path_factory):
     wh = tmp_path_factory.mktemp("wh") / "budget.duckdb"
     proc = run_build(raw, wh)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return raw, wh, good
+    return raw, wh, good, proc
 
 
 def failures(wh) -> dict[str, str]:
@@ -105,12 +105,12 @@ def failures(wh) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_REASONS))
 def test_failure_recorded_with_reason(mixed_build, name):
-    _, wh, _ = mixed_build
+    _, wh, _, _ = mixed_build
     assert failures(wh)[name].startswith(EXPECTED_REASONS[name])
 
 
 def test_good_document_landed_and_status_lists_failures(mixed_build):
-    raw, wh, good = mixed_build
+    raw, wh, good, _ = mixed_build
     con = duckdb.connect(str(wh), read_only=True)
     try:
         status = dict(con.execute("select file_name, status from dim_document").fetchall())
@@ -125,8 +125,22 @@ def test_good_document_landed_and_status_lists_failures(mixed_build):
     assert "encrypted: cannot read without password" in out and "ok" in out
 
 
+def test_build_output_names_each_failed_document(mixed_build):
+    """`budgetwh build` says, as it reads them, which documents failed and why, and lists them again at the
+    end with their reasons."""
+    _, wh, good, proc = mixed_build
+    reasons = failures(wh)
+    lines = proc.stdout.splitlines()
+    extracted = [line for line in lines if line.startswith("extract ")]
+    assert len(extracted) == len(reasons) + 2  # the good sample and the narrative document too
+    for name, reason in reasons.items():
+        assert any(name in line and f"FAILED: {reason}" in line for line in extracted), (name, extracted)
+        assert f"  failed: {name}: {reason}" in lines, proc.stdout
+    assert any(good.name in line and " ok: " in line for line in extracted), extracted
+
+
 def test_narrative_only_document_is_registered_not_failed(mixed_build):
-    _, wh, _ = mixed_build
+    _, wh, _, _ = mixed_build
     assert NARRATIVE not in failures(wh)
     con = duckdb.connect(str(wh), read_only=True)
     try:

@@ -125,6 +125,12 @@ def test_raw_folder_sensor_builds_the_warehouse(dagster_dev):
     print(f"dagster dev start → build run finished: {run['endTime'] - float(started):.0f} s")
     extracted = graphql(port, EXTRACTED)["assetNodeOrError"]
     assert len(extracted["partitionKeys"]) == extracted["partitionStats"]["numMaterialized"] == n_docs
+    # each partition (a document id) is observed with its file name and how its extraction went
+    observed = {o["partition"]: {e["label"]: e.get("text") for e in o["metadataEntries"]}
+                for o in graphql(port, OBSERVATIONS)["assetOrError"]["assetObservations"]}
+    assert set(observed) == set(extracted["partitionKeys"])
+    assert sorted(m["file_name"] for m in observed.values()) == sorted(p.name for p in SAMPLES.glob("*.pdf"))
+    assert all(m["outcome"].startswith("ok: ") for m in observed.values()), observed
 
     # what a data engineer reads on the asset page: row count, the built column schema, a preview
     meta = graphql(port, MATERIALIZATION, {"path": ["fact_expenditure"]})["assetOrError"]
@@ -157,5 +163,7 @@ REPORT_RUNS = """{ runsOrError(filter: {pipelineName: "document_reports"}) { ...
   runId status startTime tags { key value } } } } }"""
 EXTRACTED = """{ assetNodeOrError(assetKey: {path: ["extracted_documents"]}) { ... on AssetNode {
   partitionKeys partitionStats { numMaterialized } } } }"""
+OBSERVATIONS = """{ assetOrError(assetKey: {path: ["extracted_documents"]}) { ... on Asset {
+  assetObservations(limit: 1000) { partition metadataEntries { label ... on TextMetadataEntry { text } } } } } }"""
 PARTITIONS = """{ assetNodeOrError(assetKey: {path: ["document_report"]}) { ... on AssetNode {
   partitionKeys partitionStats { numMaterialized } } } }"""

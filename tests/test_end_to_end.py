@@ -32,10 +32,46 @@ def doc_id(wh, fragment: str) -> str:
     return rows[0][0]
 
 
-def test_build_prints_summary(sample_build):
+def test_build_prints_summary(sample_build, wh):
+    """The summary counts the checks by status, as check_results holds them."""
     out = sample_build[1].stdout
     assert f"documents: {len(list(SAMPLES.glob('*.pdf')))}" in out
-    assert "fact rows:" in out and "checks passed:" in out
+    assert "fact rows:" in out
+    counts = dict(wh.execute("select status, count(*) from check_results group by 1").fetchall())
+    assert counts.get("pass_within_tolerance")  # the samples have some (docs/identities.md)
+    assert (f"checks: {counts.get('pass', 0)} passed / {counts['pass_within_tolerance']} within tolerance / "
+            f"{counts.get('fail', 0)} failed") in out.splitlines()
+
+
+def test_build_shows_progress_without_warnings(sample_build, wh):
+    """`budgetwh build` (stdout not a terminal: plain lines) reports each document extracted, each dbt model
+    built (n of N), the checks and the publish step; library warnings go to the log file, not the terminal."""
+    warehouse, proc = sample_build
+    lines = proc.stdout.splitlines()
+    samples = sorted(p.name for p in SAMPLES.glob("*.pdf"))
+    extracted = [line.split() for line in lines if line.startswith("extract ")]
+    assert sorted(parts[2] for parts in extracted) == samples
+    assert [parts[1] for parts in extracted] == [f"{i}/{len(samples)}" for i in range(1, len(samples) + 1)]
+    assert all(parts[4] == "s" and float(parts[3]) > 0 and parts[5] == "ok:" for parts in extracted), extracted
+
+    models = [line.split() for line in lines if line.startswith("dbt ") and "/" in line.split()[1]]
+    total = int(models[0][1].split("/")[1])
+    assert [m[1] for m in models] == [f"{i}/{total}" for i in range(1, total + 1)]
+    built = {m[2] for m in models}
+    marts = {r[0] for r in wh.execute("select table_name from information_schema.tables "
+                                      "where table_schema = 'main' and table_name <> 'check_results'").fetchall()}
+    assert marts <= built, marts - built  # every published dbt table was reported as it was built
+
+    checks = next(line for line in lines if line.startswith("checks ") and "evaluated" in line)
+    (evaluated,) = wh.execute("select count(*) from check_results").fetchone()
+    assert f"{evaluated} evaluated" in checks and "within tolerance" in checks
+    assert any(line.startswith("publish ") and str(warehouse) in line for line in lines)
+    # progress comes before the summary
+    assert lines.index(checks) < next(i for i, line in enumerate(lines) if line.startswith("warehouse: "))
+
+    assert "Warning" not in proc.stdout + proc.stderr, proc.stderr
+    log = (warehouse.parent / "logs" / "build.log").read_text(errors="replace")
+    assert "BetaWarning" in log  # Dagster's warning about the extraction backfill policy, kept in the log
 
 
 @pytest.mark.parametrize("fragment", sorted(EXPECTED))

@@ -140,7 +140,8 @@ def shoot(port: int, out: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport=VIEWPORT, device_scale_factor=SCALE)
-        page.goto(f"http://127.0.0.1:{port}/asset-groups", wait_until="networkidle")
+        page.goto(f"http://127.0.0.1:{port}/asset-groups", wait_until="load")
+        page.get_by_text("Hide navigation").wait_for(timeout=120_000)
         page.wait_for_timeout(3000)
         skip = page.get_by_role("button", name="Skip")  # a first visit's "Join the Dagster community" dialog
         if skip.count():
@@ -163,8 +164,9 @@ def shoot(port: int, out: Path) -> None:
         page.get_by_role("menuitem").filter(has_text="vertical orientation").first.click()
         # the UI keeps the orientation (and the hidden navigation) in the browser's storage; a reload lays the
         # graph out anew and fits it to the pane
-        page.reload(wait_until="networkidle")
-        page.wait_for_timeout(3000)
+        page.reload(wait_until="load")  # not "networkidle": the UI polls for live data every 2 s
+        page.get_by_text("Search and filter assets").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(5000)
         for _ in range(40):  # the canvas shows names only from some zoom on; each click adds a step
             nodes = group_nodes(page)
             if nodes and max(r[4] for r in nodes) >= LABEL_PX:

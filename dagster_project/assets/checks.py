@@ -5,6 +5,7 @@ every check reads: int_table_cells, fact_expenditure, … → chk_<identity> →
 asset check.
 """
 
+import time
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -22,6 +23,7 @@ from expectations.completeness import add_identity_failures
 from expectations.identities import IDENTITIES
 from expectations.suites import data_docs_index, run_all, write_check_results
 
+from ..progress import Progress, report, status_counts
 from ..resources import WarehouseResource, connect
 
 # A dbt model's asset key is its name (assets/dbt.py LayerTranslator). check_results reads the identity
@@ -39,11 +41,15 @@ IDENTITY_MODEL_KEYS = [AssetKey(i.model) for i in IDENTITIES]
     "with a failed error-severity identity become `incomplete` in dim_document (expectations/completeness.py).",
 )
 def check_results(context: AssetExecutionContext, warehouse: WarehouseResource) -> None:
+    started = time.monotonic()
+    report(context.log, Progress("checks", outcome=f"running {len(IDENTITIES)} identity suites"))
     with warehouse.store.lock():
         results = run_all(warehouse.paths.build_db, warehouse.paths.gx_dir)
         write_check_results(warehouse.paths.build_db, results)
         made_incomplete = add_identity_failures(warehouse.paths.build_db)
     counts = results.groupby("status").size().to_dict() if len(results) else {}
+    report(context.log, Progress("checks", item=f"{len(results)} evaluated", seconds=time.monotonic() - started,
+                                 outcome=status_counts(counts)))
     context.add_output_metadata(
         {
             "rows": len(results),

@@ -3,7 +3,7 @@
 
 import json
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import duckdb
@@ -11,6 +11,7 @@ from dagster import AssetExecutionContext, AssetKey, Config, MetadataValue, Outp
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field, field_validator
 
+from ..progress import Progress, report
 from ..resources import WarehouseResource, connect, sql_identifier
 from ..settings import DBT_DIR, DBT_EXECUTABLE
 from ..validation import parse_as_of
@@ -87,7 +88,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     paths.export_env(store.replica())
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)
     with store.lock():  # dbt reads the event store and writes the build file
-        events = list(dbt.cli(dbt_build_args(config), context=context).stream())
+        events = list(_with_progress(context, dbt.cli(dbt_build_args(config), context=context).stream()))
         # Row counts and a preview of each table, read once dbt has released the build file.
         with connect(paths.build_db, read_only=True) as con:
             for event in events:
@@ -98,6 +99,21 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
                     event = event.with_metadata(
                         {**event.metadata, **table_metadata(con, key.path[-1], descriptions)})
                 yield event
+
+
+def _with_progress(context: AssetExecutionContext, stream: Iterable[Any]) -> Iterator[Any]:
+    """dbt's events as they come, reporting each model or seed built (n of the run's selection)."""
+    total = len(context.selected_asset_keys)  # the models and seeds of this run (not the dbt tests)
+    report(context.log, Progress("dbt", outcome=f"building {total} models and seeds"))
+    built = 0
+    for event in stream:
+        if isinstance(event, Output):
+            built += 1
+            duration = event.metadata.get("Execution Duration")
+            seconds = getattr(duration, "value", duration)
+            report(context.log, Progress("dbt", built, total, context.asset_key_for_output(event.output_name)
+                                         .to_user_string(), float(seconds) if seconds is not None else None))
+        yield event
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, name: str, descriptions: dict[str, str] | None = None

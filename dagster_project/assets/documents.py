@@ -11,6 +11,7 @@ from pathlib import Path
 from dagster import (
     AssetExecutionContext,
     AssetKey,
+    AssetObservation,
     BackfillPolicy,
     Config,
     DefaultSensorStatus,
@@ -38,6 +39,7 @@ from ..ingest import (
     sidecar_path,
     skipped_files,
 )
+from ..progress import Progress, report
 from ..resources import WarehouseResource
 from .partitions import FILES_TAG, documents_partitions, files_tag, partition_range_tags
 
@@ -114,6 +116,14 @@ def extracted_ids(store: EventLog) -> set[str]:
     }
 
 
+def _outcome(events: list) -> str:
+    """How a document's extraction went, in a few words: `ok: 27 pages, 18 tables` or `FAILED: <reason>`."""
+    last = events[-1].payload
+    if events[-1].event_type == "ExtractionFailed":
+        return f"FAILED: {last['reason']}"
+    return f"ok: {last['page_count']} pages, {len(last['tables'])} tables"
+
+
 def _report_row(raw: RawFile, events: list) -> str:
     failed = [e for e in events if e.event_type == "ExtractionFailed"]
     if failed:
@@ -155,9 +165,19 @@ def extracted_documents(
     if todo:
         context.log.info(f"extracting {len(todo)} documents on " + (f"Dask ({scheduler})" if scheduler
                                                                      else "local worker processes"))
-    for raw, doc_events in extract(todo, config.limits(), scheduler):
+    else:
+        report(context.log, Progress("extract", outcome=f"nothing to read: {len(keys)} document(s) already in the "
+                                                        "event log for this extractor version"))
+    timings: dict[str, float] = {}
+    for n, (raw, doc_events) in enumerate(extract(todo, config.limits(), scheduler, timings), start=1):
         appended += store.append(doc_events)  # one transaction per document, as soon as it is read
         status[raw.document_id] = _report_row(raw, doc_events)
+        outcome = _outcome(doc_events)
+        seconds = timings.get(raw.document_id)  # none when read on Dask
+        report(context.log, Progress("extract", n, len(todo), raw.file_name, seconds, outcome))
+        # the file name beside the partition key: the partition's page lists it with the outcome
+        context.log_event(AssetObservation(asset_key=context.asset_key, partition=raw.document_id,
+                                           metadata={"file_name": raw.file_name, "outcome": outcome}))
         if doc_events[-1].event_type == "ExtractionFailed":
             failures += 1
             context.log.warning(f"{raw.file_name}: {doc_events[-1].payload['reason']}")

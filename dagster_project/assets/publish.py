@@ -3,10 +3,12 @@
 
 import os
 import shutil
+import time
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from ..bi_surface import BI_SCHEMA, published_models, shape_for_bi
+from ..progress import Progress, report
 from ..resources import WarehouseResource, connect, sql_identifier, sql_string
 from .dbt import dbt_project
 
@@ -14,7 +16,8 @@ SUMMARY_SQL = {
     "documents": "select count(*) from dim_document",
     "tables": "select count(*) from intermediate.int_tables",
     "fact_rows": "select count(*) from fact_expenditure",
-    "checks_passed": "select count(*) from check_results where status <> 'fail'",
+    "checks_passed": "select count(*) from check_results where status = 'pass'",
+    "checks_within_tolerance": "select count(*) from check_results where status = 'pass_within_tolerance'",
     "checks_failed": "select count(*) from check_results where status = 'fail'",
 }
 
@@ -55,6 +58,7 @@ def summarize(db_path) -> dict[str, int]:
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     paths = warehouse.paths
     tmp = paths.warehouse.with_name(f".{paths.warehouse.name}.publishing")
+    started = time.monotonic()
     with warehouse.store.lock():
         shutil.copyfile(paths.build_db, tmp)
         dropped = shape_for_bi(tmp, dbt_project.manifest_path)
@@ -64,6 +68,8 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
         exported = export_parquet(paths.warehouse, paths.warehouse.parent / "parquet")
     summary = summarize(paths.warehouse)
     context.log.info(f"published {paths.warehouse}: {summary}")
+    report(context.log, Progress("publish", item=str(paths.warehouse), seconds=time.monotonic() - started,
+                                 outcome=f"{len(exported)} tables also as Parquet"))
     return MaterializeResult(
         metadata={"path": str(paths.warehouse), "parquet_tables": len(exported), **summary,
                   "left_out": ", ".join(dropped)}
