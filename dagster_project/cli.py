@@ -110,6 +110,8 @@ def _build(args: argparse.Namespace, paths: Paths, as_of: str | None, scheduler:
 
     job = defs.resolve_job_def("build_warehouse")
     print(f"building {paths.warehouse} from {paths.raw_dir} (log: {log_path})", flush=True)
+    if scheduler:
+        print(f"  extracting on the Dask cluster at {scheduler}", flush=True)
     skipped = skipped_files(paths.raw_dir)
     for path, reason in skipped[:10]:
         print(f"  skipped {path.relative_to(paths.raw_dir)}: {reason}")

@@ -63,16 +63,19 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from .ingest import EXTRACTOR_VERSION, Limits, RawFile, extract_documents, sha256_file
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from distributed import Client
 
     from .events.store import Event
+    from .ingest import Limits, RawFile
+
+# Light on purpose: a worker unpickles a task (this module's function and its arguments) in its event loop,
+# so the task carries plain values and the extraction modules (which import Dagster) are imported in the
+# task's thread.
 
 log = logging.getLogger(__name__)
 
@@ -115,20 +118,34 @@ def extract(
     `timings`, if given, receives the seconds each document took: ingest.extract_documents)."""
     if scheduler:
         return extract_documents_dask(raws, limits, scheduler)
+    from .ingest import extract_documents
+
     return extract_documents(raws, limits, timings=timings)
 
 
 def prepare_worker() -> None:
-    """Start this worker's forkserver with the extraction modules imported (once per worker; the first
-    task does it, or `client.run(prepare_worker)` ahead of time)."""
+    """Import the extraction modules and start this worker's forkserver with them imported (what the first
+    task on a worker does; `client.run(prepare_worker)` does it ahead of time)."""
+    import importlib
     from multiprocessing import forkserver
 
+    for module in FORKSERVER_PRELOAD:
+        importlib.import_module(module)
     multiprocessing.get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
     forkserver.ensure_running()
 
 
-def extract_on_worker(raw: RawFile, limits: Limits) -> list[Event]:
-    """The task: one document's events, read in a child process of this worker's forkserver under `limits`."""
+def task_args(raw: RawFile, limits: Limits) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a task carries: the document's path (on shared storage), id, format and size, and the limits."""
+    return {**asdict(raw), "path": str(raw.path)}, asdict(limits)
+
+
+def extract_on_worker(raw_fields: dict[str, Any], limit_fields: dict[str, Any]) -> list[Event]:
+    """The task: one document's events, read in a child process of this worker's forkserver under the limits."""
+    from .ingest import Limits, RawFile, extract_documents, sha256_file
+
+    raw = RawFile(**{**raw_fields, "path": Path(raw_fields["path"])})
+    limits = Limits(**limit_fields)
     if multiprocessing.current_process().daemon:
         raise RuntimeError(
             "this Dask worker is a daemonic process and may not start the child that reads a "
@@ -154,6 +171,8 @@ def task_key(raw: RawFile, limits: Limits) -> str:
     builds submitting the same document to one scheduler share one task."""
     from dask.base import tokenize
 
+    from .ingest import EXTRACTOR_VERSION
+
     return f"budgetwh-extract-{raw.file_name[:40]}-{tokenize(raw.document_id, str(raw.path), limits, EXTRACTOR_VERSION)}"
 
 
@@ -171,7 +190,9 @@ def extract_documents_dask(
         workers = len(client.scheduler_info(n_workers=-1)["workers"])
         log.info("extracting %d documents on %s (%d workers now)", len(raws), scheduler, workers)
         futures = {
-            client.submit(extract_on_worker, raw, limits, key=task_key(raw, limits), retries=0): raw
+            client.submit(
+                extract_on_worker, *task_args(raw, limits), key=task_key(raw, limits), retries=0
+            ): raw
             for raw in raws
         }
         failures: dict[str, str] = {}
