@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint samples dev clean bench fonts office browser screenshot
+.PHONY: install run test lint samples dev clean bench fonts office browser postgres screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,16 @@ browser:
 		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null) \
 		|| echo "warning: chromium missing and could not be installed"
 
+# tests/test_scale_out.py starts a throwaway PostgreSQL server (initdb + pg_ctl) from Debian's packages.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(SUDO) apt-get install -y -q --no-install-recommends postgresql >/dev/null \
+		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q --no-install-recommends postgresql >/dev/null) \
+		|| echo "warning: PostgreSQL missing and postgresql could not be installed"
+
 # Two pytest workers, each module on one worker (its module-scoped builds are made once), the longest modules
 # first (LONG_MODULES in tests/conftest.py); the session builds (tests/conftest.py) are made by the first
 # worker that needs them and shared. The 15 slowest tests are listed.
-test: install fonts office browser
+test: install fonts office browser postgres
 	$(BIN)/ruff check dagster_project expectations tests tools benchmarks
 	$(BIN)/pytest -q -ra -n 2 --dist loadscope --no-loadscope-reorder --durations=15
 

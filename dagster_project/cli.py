@@ -31,17 +31,26 @@ def paths_from_args(args: argparse.Namespace) -> Paths:
     return Paths(Path(raw).resolve() if raw else default.raw_dir, Path(wh).resolve() if wh else default.warehouse)
 
 
-def build_run_config(paths: Paths, as_of: str | None, full_refresh: bool, *,
+def event_store_from_args(args: argparse.Namespace) -> str:
+    """--event-store, else BUDGETWH_EVENT_STORE; empty: the DuckDB file beside the warehouse."""
+    from .events.store import event_store_setting
+
+    return event_store_setting(getattr(args, "event_store", None))
+
+
+def build_run_config(paths: Paths, as_of: str | None, full_refresh: bool, *, event_store: str = "",
                      dask_scheduler: str | None = None) -> dict[str, Any]:
-    """The run config of a `budgetwh build` run: paths as the warehouse resource's config, the dbt options
-    as the dbt asset's config and a Dask scheduler as the extraction's (what the launchpad shows), no
-    environment variables (extraction still honours $BUDGETWH_DASK_SCHEDULER when no scheduler is given)."""
+    """The run config of a `budgetwh build` run: paths and the event store as the warehouse resource's
+    config, the dbt options as the dbt asset's config and a Dask scheduler as the extraction's (what the
+    launchpad shows), no environment variables (extraction still honours $BUDGETWH_DASK_SCHEDULER when no
+    scheduler is given)."""
     ops: dict[str, Any] = {"dbt_models": {"config": {"as_of": as_of, "full_refresh": full_refresh}}}
     if dask_scheduler:
         ops["extracted_documents"] = {"config": {"dask_scheduler": dask_scheduler}}
     return {
         "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-        "resources": {"warehouse": {"config": {"raw_dir": str(paths.raw_dir), "warehouse": str(paths.warehouse)}}},
+        "resources": {"warehouse": {"config": {"raw_dir": str(paths.raw_dir), "warehouse": str(paths.warehouse),
+                                               "event_store": event_store}}},
         "ops": ops,
     }
 
@@ -117,7 +126,8 @@ def _build(args: argparse.Namespace, paths: Paths, as_of: str | None, scheduler:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config=build_run_config(paths, as_of, args.full_refresh, dask_scheduler=scheduler if ids else None),
+            run_config=build_run_config(paths, as_of, args.full_refresh, event_store=event_store_from_args(args),
+                                        dask_scheduler=scheduler if ids else None),
             tags=partition_range_tags(ids) if ids else None,
             # no documents: nothing to extract, the rest still builds (an empty warehouse)
             asset_selection=None if ids else [k for k in job.asset_layer.executable_asset_keys
@@ -161,7 +171,7 @@ def summary_lines(warehouse: Path, s: dict[str, int], failed_checks: list[str], 
 
 def cmd_status(args: argparse.Namespace) -> int:
     paths = paths_from_args(args)
-    store = _store(paths)
+    store = _store(paths, args)
     rows = store.query(
         """select r.document_id, json_extract_string(r.payload, '$.file_name'),
                   coalesce(f.reason, case when t.document_id is null then 'registered'
@@ -184,7 +194,7 @@ def cmd_status(args: argparse.Namespace) -> int:
            order by 2"""
     )
     if not rows:
-        print(f"no documents in {paths.events_db}")
+        print(f"no documents in {store.location}")
         return 0
     checks = _failed_checks(paths.warehouse)
     verdicts = {v.document_id: v for v in _verdicts(paths.warehouse)}
@@ -225,20 +235,22 @@ def _failed_checks(warehouse: Path) -> dict[str, str]:
     return {d: f"{f} checks failed, {w} within tolerance" for d, f, w in rows}
 
 
-def _store(paths: Paths):
-    """The event store beside the warehouse; a missing one is an error (a typo in --warehouse)."""
-    from .events.store import EventStore
+def _store(paths: Paths, args: argparse.Namespace):
+    """The event store of the warehouse (--event-store / BUDGETWH_EVENT_STORE, else the file beside it); a
+    missing one is an error (a typo in --warehouse or --event-store)."""
+    from .events.store import open_event_store
 
-    if not paths.events_db.exists():
-        raise ValueError(f"no warehouse at {paths.warehouse} (no {paths.events_db.name}; run `budgetwh build`)")
-    return EventStore(paths.events_db)
+    store = open_event_store(event_store_from_args(args), paths.events_db)
+    if not store.exists():
+        raise ValueError(f"no warehouse at {paths.warehouse} (no event log at {store.location}; run `budgetwh build`)")
+    return store
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from .events.commands import correct_cell, resolve_document_id
 
     value = parse_amount_text(args.value)  # refused before the log is opened
-    store = _store(paths_from_args(args))
+    store = _store(paths_from_args(args), args)
     doc = resolve_document_id(store, args.document)
     ev = correct_cell(store, doc, args.table, args.row, args.column, value, args.reason, args.author)
     print(f"CellCorrected {ev.event_id} appended; run `budgetwh build` to update the marts")
@@ -248,7 +260,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 def cmd_retract(args: argparse.Namespace) -> int:
     from .events.commands import resolve_document_id, retract_document
 
-    store = _store(paths_from_args(args))
+    store = _store(paths_from_args(args), args)
     ev = retract_document(store, resolve_document_id(store, args.document), args.reason, args.author)
     print(f"DocumentRetracted {ev.event_id} appended; run `budgetwh build` to update the marts")
     return 0
@@ -257,7 +269,7 @@ def cmd_retract(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     from .events.commands import history, resolve_document_id
 
-    store = _store(paths_from_args(args))
+    store = _store(paths_from_args(args), args)
     doc = resolve_document_id(store, args.document) if args.document else None
     rows = history(store, doc, args.unit)
     if not rows:
@@ -273,6 +285,35 @@ def cmd_trace(args: argparse.Namespace) -> int:
     document = check_document_prefix(args.document) if args.document else None
     print(trace(paths_from_args(args).warehouse, document, args.unit, args.year, args.code, args.table, args.row))
     return 0
+
+
+def cmd_postgres_marts(args: argparse.Namespace) -> int:
+    """dbt build --target postgres + the identity suites on the server; with --compare, every published table
+    against the embedded build of the same warehouse (docs/scale-out.md)."""
+    from .postgres import build_on_postgres, compare_published
+
+    url = event_store_from_args(args)
+    if not url:
+        raise ValueError("the marts on PostgreSQL need the server: --event-store postgresql://… or $BUDGETWH_EVENT_STORE")
+    paths = paths_from_args(args)
+    work_dir = paths.warehouse.parent / "postgres"
+    print(f"building the marts on {url.split('@')[-1]} (dbt output in {work_dir})", flush=True)
+    result = build_on_postgres(url, work_dir)
+    if result.dbt_returncode:
+        print(f"{result.dbt_output}\nbudgetwh postgres-marts: dbt build --target postgres FAILED", file=sys.stderr)
+        return FAILED
+    counts = result.check_results["status"].value_counts().to_dict()
+    print(f"checks passed: {len(result.check_results) - counts.get('fail', 0)}  checks failed: {counts.get('fail', 0)}")
+    if not args.compare:
+        return 0
+    if not paths.build_db.exists():
+        raise ValueError(f"--compare: no embedded build at {paths.build_db} (run `budgetwh build` first)")
+    diffs = compare_published(paths.build_db, url, work_dir / "target" / "manifest.json")
+    for table, problems in diffs.items():
+        print(f"{table} differs:\n  " + "\n  ".join(problems))
+    print("identical to the embedded build: every published table" if not diffs else
+          f"{len(diffs)} tables differ from {paths.build_db}")
+    return FAILED if diffs else 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -330,6 +371,10 @@ def main(argv: list[str] | None = None) -> int:
     status = sub.add_parser("status", help="per-document extraction status from the event log")
     status.add_argument("--warehouse", default=None)
     status.set_defaults(func=cmd_status)
+    store_help = ("where the event log is: a postgresql:// URL (default $BUDGETWH_EVENT_STORE; unset: the DuckDB "
+                  "file events.duckdb beside the warehouse)")
+    for command in (build, correct, retract, hist, status):
+        command.add_argument("--event-store", default=None, help=store_help)
     tr = sub.add_parser("trace", help="where a fact_expenditure number comes from: file, page, row, models, checks")
     tr.add_argument("--document", help="document id prefix")
     tr.add_argument("--table", type=int)
@@ -344,6 +389,13 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--out", default=None, help="folder for index.html (default warehouse/report/)")
     rep.add_argument("--png", action="store_true", help="also write each chart as <chart>.png")
     rep.set_defaults(func=cmd_report)
+    pgm = sub.add_parser("postgres-marts", help="build the marts on the PostgreSQL server of the event store "
+                         "(dbt build --target postgres, then the identity checks there)")
+    pgm.add_argument("--event-store", default=None, help=store_help)
+    pgm.add_argument("--warehouse", default=None, help="the embedded warehouse (dbt's output goes beside it)")
+    pgm.add_argument("--compare", action="store_true",
+                     help="compare every published table with the embedded build of the same log, row for row")
+    pgm.set_defaults(func=cmd_postgres_marts)
     args = parser.parse_args(argv)
     return run_command(args)
 
@@ -351,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_command(args: argparse.Namespace) -> int:
     """Run a command; what goes wrong is one line on stderr and a non-zero status, never a traceback."""
     import duckdb
+    import psycopg2
 
     from .resources import StoreBusyError
 
@@ -359,7 +412,7 @@ def run_command(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a bad argument, a missing warehouse or a missing match
         print(f"budgetwh {args.command}: {_one_line(exc)}", file=sys.stderr)
         return BAD_ARGUMENT
-    except (StoreBusyError, OSError, duckdb.Error) as exc:
+    except (StoreBusyError, OSError, duckdb.Error, psycopg2.Error) as exc:
         print(f"budgetwh {args.command}: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return FAILED
     except Exception as exc:  # a bug: still one line; BUDGETWH_DEBUG=1 shows the traceback

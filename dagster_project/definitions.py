@@ -6,6 +6,7 @@ from __future__ import annotations
 from dagster import Definitions, load_assets_from_modules
 
 from .assets import checks, dbt, document_reports, documents, publish, warehouse_report
+from .events.store import event_store_setting
 from .jobs import build_job
 from .resources import WarehouseResource, dbt_resource
 from .settings import current_paths
@@ -18,7 +19,8 @@ defs = Definitions(
     jobs=[build_job, document_reports.document_report_job],
     sensors=[documents.raw_folder_sensor, document_reports.document_partitions],
     resources={
-        "warehouse": WarehouseResource(raw_dir=str(_paths.raw_dir), warehouse=str(_paths.warehouse)),
+        "warehouse": WarehouseResource(raw_dir=str(_paths.raw_dir), warehouse=str(_paths.warehouse),
+                                       event_store=event_store_setting()),
         "dbt": dbt_resource(),
     },
 )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 from dagster import ConfigurableResource
+from pydantic import Field
 
 from .settings import Paths
 
@@ -86,6 +87,10 @@ class WarehouseResource(ConfigurableResource):
 
     raw_dir: str
     warehouse: str
+    event_store: str = Field(
+        default="",
+        description="Where the event log is: empty for the DuckDB file beside the warehouse (events.duckdb), "
+        "or a postgresql:// URL (put the password in ~/.pgpass or PGPASSWORD, not here).")
 
     @property
     def paths(self) -> Paths:
@@ -93,9 +98,9 @@ class WarehouseResource(ConfigurableResource):
 
     @property
     def store(self):
-        from .events.store import EventStore
+        from .events.store import open_event_store
 
-        return EventStore(self.paths.events_db)
+        return open_event_store(self.event_store, self.paths.events_db)
 
     def read(self, which: str = "warehouse"):
         """A read-only connection to the published `warehouse` or the `build` file."""

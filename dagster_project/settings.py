@@ -44,9 +44,10 @@ class Paths:
     def gx_dir(self) -> Path:
         return self.warehouse.parent / "gx"
 
-    def export_env(self) -> None:
-        """dbt's profiles.yml reads these."""
-        os.environ["BUDGETWH_EVENTS_DB"] = str(self.events_db)
+    def export_env(self, events_db: Path | None = None) -> None:
+        """dbt's profiles.yml reads these (events_db: the DuckDB file holding the log, when it is a replica
+        of a Postgres event store rather than events.duckdb)."""
+        os.environ["BUDGETWH_EVENTS_DB"] = str(events_db or self.events_db)
         os.environ["BUDGETWH_BUILD_DB"] = str(self.build_db)
 
 

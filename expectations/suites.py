@@ -1,4 +1,5 @@
-"""Great Expectations (1.x) suites for the accounting identities, validated on DataFrames read from DuckDB.
+"""Great Expectations (1.x) suites for the accounting identities, validated on DataFrames read from DuckDB
+(or from PostgreSQL: dagster_project/postgres.py).
 
 Each identity's rows come from its dbt model (`dbt/models/checks/chk_<name>.sql`, registered in
 identities.py), read into pandas: GX's SQL datasources do not work on DuckDB. One suite per identity, one
@@ -10,6 +11,7 @@ the printed precision `unit_yuan`). GX decides pass/fail per row; this module tu
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -138,36 +140,42 @@ def run_all(db_path: Path, gx_dir: Path | None = None) -> pd.DataFrame:
 
     With gx_dir, GX also writes its validation results and Data Docs (HTML) there.
     """
+    with connect(db_path, read_only=True) as con:
+        return validate_all(lambda identity: identity_rows(con, identity), gx_dir)
+
+
+def validate_all(read_rows: Callable[[Identity], pd.DataFrame], gx_dir: Path | None = None) -> pd.DataFrame:
+    """Validate every identity on the rows read_rows returns for it (its dbt model's rows, from whichever
+    engine built them: DuckDB here, PostgreSQL in dagster_project/postgres.py); the check_results rows."""
     context = gx_context(gx_dir)
     now = datetime.now(UTC).replace(tzinfo=None)
     frames = []
-    with connect(db_path, read_only=True) as con:
-        for identity in IDENTITIES:
-            df, _ = validate(identity_frame(identity_rows(con, identity)), identity, context)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "checked_at": now,
-                        "document_id": df["document_id"],
-                        "identity": identity.name,
-                        "severity": identity.severity,
-                        "status": df["status"],
-                        "table_kind": df["table_kind"],
-                        "table_index": df["table_index"],
-                        "page": df["page"],
-                        "subject_code": df["subject_code"],
-                        "item": df["item"],
-                        "expected_yuan": df["expected"],
-                        "actual_yuan": df["actual"],
-                        "difference_yuan": df["difference"],
-                        "tolerance_yuan": df["tolerance"],
-                        "note": [
-                            "differs within the rounding tolerance" if s == "pass_within_tolerance" else ""
-                            for s in df["status"]
-                        ],
-                    }
-                )
+    for identity in IDENTITIES:
+        df, _ = validate(identity_frame(read_rows(identity)), identity, context)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "checked_at": now,
+                    "document_id": df["document_id"],
+                    "identity": identity.name,
+                    "severity": identity.severity,
+                    "status": df["status"],
+                    "table_kind": df["table_kind"],
+                    "table_index": df["table_index"],
+                    "page": df["page"],
+                    "subject_code": df["subject_code"],
+                    "item": df["item"],
+                    "expected_yuan": df["expected"],
+                    "actual_yuan": df["actual"],
+                    "difference_yuan": df["difference"],
+                    "tolerance_yuan": df["tolerance"],
+                    "note": [
+                        "differs within the rounding tolerance" if s == "pass_within_tolerance" else ""
+                        for s in df["status"]
+                    ],
+                }
             )
+        )
     if gx_dir:
         context.build_data_docs()
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHECK_RESULTS_COLUMNS)

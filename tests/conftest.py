@@ -45,7 +45,7 @@ BUDGETWH = str(Path(sys.executable).with_name("budgetwh"))
 # The modules with the longest wall time, handed out first (`make test` passes --no-loadscope-reorder, which
 # keeps this order; xdist's default sorts modules by their number of tests): `dagster dev` mostly waits for
 # sensor ticks and would otherwise start last and run alone. Other modules follow in file-name order.
-LONG_MODULES = ["test_dagster_dev.py", "test_event_sourcing.py", "test_crash_safety.py", "test_identity_violations.py",
+LONG_MODULES = ["test_dagster_dev.py", "test_scale_out.py", "test_event_sourcing.py", "test_crash_safety.py", "test_identity_violations.py",
                 "test_hostile_input.py", "test_unseen_layout.py", "test_completeness.py", "test_incremental.py",
                 "test_real_documents.py", "test_bad_inputs.py", "test_serving.py"]
 

@@ -9,6 +9,7 @@ with sqlglot in the Postgres dialect, and none may keep a DuckDB-only construct:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -80,8 +81,13 @@ def parse_error(sql: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def compiled(tmp_path_factory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("portable_check")
+def compile_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("portable_check")
+
+
+@pytest.fixture(scope="module")
+def compiled(compile_dir) -> dict[str, str]:
+    out = compile_dir
     dbt = str(Path(sys.executable).with_name("dbt"))
     proc = subprocess.run(
         [dbt, "compile", "--project-dir", str(REPO / "dbt"), "--profiles-dir", str(REPO / "dbt"),
@@ -94,6 +100,15 @@ def compiled(tmp_path_factory) -> dict[str, str]:
     files = {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*.sql"))}
     assert any(name.startswith("models/marts/") for name in files), sorted(files)[:5]
     return files
+
+
+def test_every_relation_name_fits_a_postgres_identifier(compiled, compile_dir):
+    """Postgres truncates or refuses names over 63 bytes: models, seeds and unit tests (dbt names a unit
+    test's temporary table after the test) must stay within it."""
+    manifest = json.loads((compile_dir / "target" / "manifest.json").read_text())
+    names = [n["name"] for n in [*manifest["nodes"].values(), *manifest.get("unit_tests", {}).values()]
+             if n["resource_type"] in ("model", "seed", "snapshot", "unit_test")]
+    assert names and [n for n in names if len(n.encode()) > 63] == []
 
 
 def test_every_model_and_test_compiles_for_postgres(compiled):

@@ -348,6 +348,42 @@ def test_pdfium_reads_what_its_text_page_drops(tmp_path: Path) -> None:
     assert len(read[0][1]) == len(read[0][2])
 
 
+def test_pdfium_line_end_hyphen_is_the_code_drawn(tmp_path: Path) -> None:
+    """pdfium marks a hyphen ending a line with its own code (2), whichever code was drawn (a hyphen, a
+    soft hyphen, or Word's code 173 that pdfminer may read as a space): the glyph is read from the content
+    stream, so its text is pdfminer's, in the embedded TrueType font the samples use."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    from reportlab.pdfgen import canvas
+
+    from tools.samplegen.render_pdf import FONT, register_font
+
+    register_font()
+    path = tmp_path / "hyphen.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont(FONT, 9)
+    c.drawString(72, 700, "预算co-")
+    c.drawString(72, 689, "operate支出")
+    c.save()
+    doc = pdfium.PdfDocument(path)
+    page = doc[0]
+    textpage = page.get_textpage()
+    try:
+        codes = [
+            pdfium_c.FPDFText_GetUnicode(textpage.raw, k)
+            for k in range(pdfium_c.FPDFText_CountChars(textpage.raw))
+        ]
+    finally:
+        textpage.close()
+        page.close()
+        doc.close()
+    assert 2 in codes  # pdfium's mark, not the "-" drawn
+    read = _chars_both_ways(path)
+    assert [n for n, _, _ in read] == [1]
+    assert not _differing_pages(read)
+    assert "-" in [ch["text"] for ch in read[0][1]]
+
+
 # ---------------------------------------------------------------------------------------------- samples vs gold
 
 

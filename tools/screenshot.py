@@ -165,7 +165,8 @@ def shoot(port: int, out: Path) -> None:
         # the UI keeps the orientation (and the hidden navigation) in the browser's storage; a reload lays the
         # graph out anew and fits it to the pane
         page.reload(wait_until="load")  # not "networkidle": the UI polls for live data every 2 s
-        page.get_by_text("Search and filter assets").first.wait_for(timeout=120_000)
+        # the search box's placeholder has no height: wait for it to be there, not visible
+        page.get_by_text("Search and filter assets").first.wait_for(state="attached", timeout=120_000)
         page.wait_for_timeout(5000)
         for _ in range(40):  # the canvas shows names only from some zoom on; each click adds a step
             nodes = group_nodes(page)

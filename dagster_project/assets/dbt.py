@@ -82,9 +82,12 @@ def dbt_build_args(config: DbtBuildConfig) -> list[str]:
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
                config: DbtBuildConfig):
     paths = warehouse.paths
-    paths.export_env()  # profiles.yml reads the two database paths (dbt has no other way in)
+    store = warehouse.store
+    # profiles.yml reads the two database paths (dbt has no other way in); a Postgres log is read from its
+    # local replica, brought up to date here
+    paths.export_env(store.replica())
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)
-    with warehouse.store.lock():  # dbt reads the event store and writes the build file
+    with store.lock():  # dbt reads the event store and writes the build file
         events = list(_with_progress(context, dbt.cli(dbt_build_args(config), context=context).stream()))
         # Row counts and a preview of each table, read once dbt has released the build file.
         with connect(paths.build_db, read_only=True) as con:

@@ -26,7 +26,7 @@ from dagster import (
 from pydantic import Field
 
 from ..events.commands import supersede_events
-from ..events.store import EventStore
+from ..events.store import EventLog
 from ..extraction_dask import extract, scheduler_address
 from ..ingest import (
     EXTRACTOR_VERSION,
@@ -104,7 +104,7 @@ def raw_documents(context: AssetExecutionContext, warehouse: WarehouseResource) 
     return files
 
 
-def extracted_ids(store: EventStore) -> set[str]:
+def extracted_ids(store: EventLog) -> set[str]:
     """Documents this extractor version has already read (successfully or not)."""
     return {
         doc
@@ -222,7 +222,7 @@ def event_store(
             "sidecars_rejected": len(rejected),
             "total_events": sum(counts.values()),
             **{f"events_{k}": v for k, v in counts.items()},
-            "path": str(warehouse.paths.events_db),
+            "path": store.location,
         }
     )
 

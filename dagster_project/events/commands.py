@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from ..validation import check_document_prefix, parse_amount_text
-from .store import Event, EventStore
+from .store import Event, EventLog
 
 COMMAND_VERSION = "commands-1"
 
@@ -21,7 +21,7 @@ def require_reason(reason: str | None) -> str:
     return reason.strip()
 
 
-def correct_cell(store: EventStore, document_id: str, table_index: int, row_index: int, column: str,
+def correct_cell(store: EventLog, document_id: str, table_index: int, row_index: int, column: str,
                  value: str, reason: str, author: str | None = None) -> Event:
     """A CellCorrected event for a cell that exists in the document's newest extraction (table, row and
     column), with a value that parses as an amount or is an explicit blank."""
@@ -55,7 +55,7 @@ def correct_cell(store: EventStore, document_id: str, table_index: int, row_inde
     return event
 
 
-def retract_document(store: EventStore, document_id: str, reason: str, author: str | None = None) -> Event:
+def retract_document(store: EventLog, document_id: str, reason: str, author: str | None = None) -> Event:
     _require_document(store, document_id)
     event = Event("DocumentRetracted", document_id, {"reason": require_reason(reason), "author": author},
                   COMMAND_VERSION)
@@ -63,18 +63,18 @@ def retract_document(store: EventStore, document_id: str, reason: str, author: s
     return event
 
 
-def assert_metadata(store: EventStore, document_id: str, fields: dict[str, Any], source: str) -> Event:
+def assert_metadata(store: EventLog, document_id: str, fields: dict[str, Any], source: str) -> Event:
     event = Event("MetadataAsserted", document_id, {"fields": fields, "source": source}, COMMAND_VERSION)
     store.append([event])
     return event
 
 
-def _require_document(store: EventStore, document_id: str) -> None:
+def _require_document(store: EventLog, document_id: str) -> None:
     if not store.query("select 1 from events where document_id = ? limit 1", [document_id]):
         raise ValueError(f"no document {document_id} in the event log")
 
 
-def resolve_document_id(store: EventStore, prefix: str) -> str:
+def resolve_document_id(store: EventLog, prefix: str) -> str:
     """The one document whose id starts with prefix (compared literally: no pattern characters)."""
     prefix = check_document_prefix(prefix)
     rows = store.query("select distinct document_id from events where starts_with(document_id, ?)", [prefix])
@@ -85,7 +85,7 @@ def resolve_document_id(store: EventStore, prefix: str) -> str:
     return rows[0][0]
 
 
-def supersede_events(store: EventStore) -> list[Event]:
+def supersede_events(store: EventLog) -> list[Event]:
     """DocumentSuperseded for every older document of the same (region, subject, year, kind, statement) as a
     newer one: a budget never supersedes final accounts (registrations from before `statement` count as
     budgets)."""
@@ -128,7 +128,7 @@ def supersede_events(store: EventStore) -> list[Event]:
     ]
 
 
-def history(store: EventStore, document_id: str | None = None, unit_code: str | None = None) -> list[tuple]:
+def history(store: EventLog, document_id: str | None = None, unit_code: str | None = None) -> list[tuple]:
     """The event timeline of a document, or of every document that lists a unit code."""
     if document_id:
         where, params = "document_id = ?", [document_id]

@@ -276,3 +276,35 @@ list_transform({{ list }}, {{ var }} -> {{ expression }})
 (array(select {{ expression }} from unnest({{ list }}) with ordinality as list_elements({{ var }}, ordinality)
        order by list_elements.ordinality))
 {%- endmacro %}
+
+{# ------------------------------------------------------------------------------------- unit tests #}
+
+{# dbt's unit tests compare the actual and expected rows as text. A Postgres numeric keeps the scale of its
+   value (sum of 100.00 → 100.00; the fixture's cast(100 as numeric) → 100), where DuckDB's decimal carries it
+   in the type, so on Postgres equal numbers printed with other trailing zeros would differ. Here every
+   column is compared as text with a numeric's trailing fractional zeros removed (no cast back to numeric,
+   so a branch for another type never raises). #}
+{% macro postgres__get_unit_test_sql(main_sql, expected_fixture_sql, expected_column_names) -%}
+{%- set columns -%}
+{%- for c in expected_column_names %}
+    case when pg_typeof({{ c }}) = 'numeric'::regtype
+         then regexp_replace(cast({{ c }} as text), '([.][0-9]*[1-9])0+$|[.]0+$', '\1')
+         else cast({{ c }} as text) end as {{ c }},
+{%- endfor %}
+{%- endset -%}
+with dbt_internal_unit_test_actual as (
+  select {{ columns }} {{ dbt.string_literal("actual") }} as {{ adapter.quote("actual_or_expected") }}
+  from (
+    {{ main_sql }}
+  ) _dbt_internal_unit_test_actual
+),
+dbt_internal_unit_test_expected as (
+  select {{ columns }} {{ dbt.string_literal("expected") }} as {{ adapter.quote("actual_or_expected") }}
+  from (
+    {{ expected_fixture_sql }}
+  ) _dbt_internal_unit_test_expected
+)
+select * from dbt_internal_unit_test_actual
+union all
+select * from dbt_internal_unit_test_expected
+{%- endmacro %}

@@ -80,6 +80,12 @@ _GetUnicode = _lean("FPDFText_GetUnicode", ctypes.c_uint, ctypes.c_void_p, ctype
 _GetCharOrigin = _lean(
     "FPDFText_GetCharOrigin", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, _P_DOUBLE, _P_DOUBLE
 )
+_P_FLOAT = ctypes.POINTER(ctypes.c_float)
+_CountSegments = _lean("FPDFPath_CountSegments", ctypes.c_int, ctypes.c_void_p)
+_GetPathSegment = _lean("FPDFPath_GetPathSegment", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_GetPoint = _lean("FPDFPathSegment_GetPoint", ctypes.c_int, ctypes.c_void_p, _P_FLOAT, _P_FLOAT)
+_GetSegmentType = _lean("FPDFPathSegment_GetType", ctypes.c_int, ctypes.c_void_p)
+_GetClose = _lean("FPDFPathSegment_GetClose", ctypes.c_int, ctypes.c_void_p)
 _GetCharBox = _lean(
     "FPDFText_GetCharBox",
     ctypes.c_int,
@@ -313,15 +319,17 @@ class PdfiumReader:
         self, obj: Any, ctm: Matrix, paint: _Paint, page: Any, objects: dict[str, list[dict[str, Any]]]
     ) -> None:
         x, y = ctypes.c_float(), ctypes.c_float()
+        px, py = ctypes.byref(x), ctypes.byref(y)
+        addr = ctypes.cast(obj, ctypes.c_void_p).value
         raw: list[tuple[Any, ...]] = []  # pdfium's float32 points, for the rectangle lookup
-        for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-            pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        for i in range(_CountSegments(addr)):
+            seg = _GetPathSegment(addr, i)
+            _GetPoint(seg, px, py)
+            kind = _GetSegmentType(seg)
             if kind not in (_MOVETO, _LINETO, _BEZIERTO):
                 raise Unsupported("path segment type")
             raw.append((kind, x.value, y.value))
-            if pdfium_c.FPDFPathSegment_GetClose(seg):
+            if _GetClose(seg):
                 raw.append(("h",))
         path = self._rect_from_stream(raw, page)
         if path is None:
@@ -551,7 +559,8 @@ class PdfiumReader:
         if glyphs and (abs(glyphs[0][2] - e) > 1e-3 or abs(glyphs[0][3] - f) > 1e-3):
             raise _NeedsStream("text object starts before its first glyph")
         texts = [_glyph_text(u, font) for _, u, _, _ in glyphs]
-        options = [self._advance_options(font, text, fontsize, a) for text in texts]
+        by_text = {text: self._advance_options(font, text, fontsize, a) for text in set(texts)}
+        options = [by_text[text] for text in texts]
         seq = [
             (text, *(opts[0] if len(opts) == 1 else self._drawn_width(tp, g[0], ctm, opts)), g[2])
             for g, text, opts in zip(glyphs, texts, options)
@@ -604,16 +613,23 @@ class PdfiumReader:
         box_l, box_b, box_r, box_t = self._box
         refs = ctypes.byref(box_l), ctypes.byref(box_r), ctypes.byref(box_b), ctypes.byref(box_t)
         tpv = ctypes.cast(tp, ctypes.c_void_p).value
-        inked_left, inked_right = math.inf, -math.inf
-        for g in glyphs:
+
+        def box(g: tuple[int, int, float, float]) -> tuple[float, float]:
             _GetCharBox(tpv, g[0], *refs)
             gl, _, gr, _ = _rect(ctm, box_l.value, box_b.value, box_r.value, box_t.value)
-            inked_left, inked_right = min(inked_left, gl), max(inked_right, gr)
+            return gl, gr
+
         # the bounds of some fonts' text reach past the glyph boxes by the same margin on both sides
         # (Jiangsu, Shanghai): a right edge no further out than the left one is ink, not a space.  A
         # string of spaces has no ink: its bounds end at its last space (with a negative spacing,
         # inside the box of the one before)
         spaces_only = all(g[0] == " " for g in seq)
+        if not spaces_only and glyphs and right <= box(glyphs[-1])[1] + 1e-3:
+            return charspace  # within the last glyph's ink already (the test below, cheaply)
+        inked_left, inked_right = math.inf, -math.inf
+        for g in glyphs:
+            gl, gr = box(g)
+            inked_left, inked_right = min(inked_left, gl), max(inked_right, gr)
         if not spaces_only and right <= inked_right + max(0.0, inked_left - left) + 1e-3:
             return charspace
         if spaces_only and seq and right <= seq[-1][3] + 1e-3:
