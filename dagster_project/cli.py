@@ -303,7 +303,7 @@ def cmd_postgres_marts(args: argparse.Namespace) -> int:
         print(f"{result.dbt_output}\nbudgetwh postgres-marts: dbt build --target postgres FAILED", file=sys.stderr)
         return FAILED
     counts = result.check_results["status"].value_counts().to_dict()
-    print(f"checks passed: {len(result.check_results) - counts.get('fail', 0)}  checks failed: {counts.get('fail', 0)}")
+    print(f"checks: {status_counts(counts)}")
     if not args.compare:
         return 0
     if not paths.build_db.exists():

@@ -75,9 +75,13 @@ def dbt_build_postgres(
 
 @contextmanager
 def pg_connect(url: str) -> Iterator[Any]:
+    """A psycopg2 connection that returns json / jsonb values as their text (as DuckDB does), not decoded."""
     import psycopg2
+    from psycopg2.extras import register_default_json, register_default_jsonb
 
     con = psycopg2.connect(url)
+    register_default_json(con, loads=lambda text: text)
+    register_default_jsonb(con, loads=lambda text: text)
     try:
         yield con
     finally:

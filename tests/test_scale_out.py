@@ -25,7 +25,15 @@ import pytest
 from dagster_project.bi_surface import published_models
 from dagster_project.events.store import content_id
 from dagster_project.extraction_dask import local_cluster
-from dagster_project.postgres import Table, compare, compare_published, pg_connect
+from dagster_project.postgres import (
+    Table,
+    compare,
+    compare_published,
+    export_marts,
+    pg_connect,
+    read_duckdb,
+    read_postgres,
+)
 
 from .conftest import REAL, SAMPLES, build, cli, query
 from .dask_cluster import WorkerKiller
@@ -115,6 +123,16 @@ def test_the_marts_on_postgres_equal_the_duckdb_build_of_the_same_log(
     for table in ("dim_document", "fact_expenditure", "fact_income", "mart_unit_budget", "check_results"):
         embedded = sum(query(w, f"select count(*) from {table}")[0][0] for w, _ in (sample_build, real_build))
         assert pg_rows(pg_url, f"select count(*) from main.{table}")[0][0] == embedded > 0, table
+
+
+def test_the_postgres_marts_export_to_a_duckdb_file(pg_url, pg_build, tmp_path):
+    exported = export_marts(pg_url, tmp_path / "marts.duckdb")
+    assert set(published_models(pg_build[1] / "manifest.json")) | {"check_results"} <= set(exported)
+    differ = {
+        n: compare(read_duckdb(tmp_path / "marts.duckdb", "main", n), read_postgres(pg_url, "main", n))
+        for n in exported
+    }
+    assert {n: d for n, d in differ.items() if d} == {}
 
 
 def test_documents_complete_in_the_embedded_builds_are_complete_on_postgres(

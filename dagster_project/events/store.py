@@ -298,13 +298,20 @@ class PostgresEventStore(EventLog):
             yield
 
     def ensure(self) -> None:
+        """Create the table and its triggers when missing. A process whose table is complete only looks: the
+        DDL would lock the table against the other writers' inserts for a moment."""
         if self._ensured:
             return
         with self._connect() as con, con.cursor() as cur:
-            # two processes creating the table at once would collide in the catalogue: serialise them
-            cur.execute("select pg_advisory_xact_lock(hashtext(%s))", [f"budgetwh:{self.schema}.events"])
-            for statement in postgres_ddl(self.schema):
-                cur.execute(statement)
+            cur.execute(
+                "select count(*) from pg_trigger where tgrelid = to_regclass(%s) and tgname in %s",
+                [self.table, ("events_append_only", "events_no_truncate")],
+            )
+            if cur.fetchone()[0] < 2:
+                # two processes creating the table at once would collide in the catalogue: serialise them
+                cur.execute("select pg_advisory_xact_lock(hashtext(%s))", [f"budgetwh:{self.schema}.events"])
+                for statement in postgres_ddl(self.schema):
+                    cur.execute(statement)
             con.commit()
         self._ensured = True
 
