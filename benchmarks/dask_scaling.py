@@ -15,13 +15,15 @@ and whatever else runs take their share); the load average is printed with the f
         [--rounds 2]
 
 Writes benchmarks/results/dask_scaling.md and merges `dask_speedup_2_workers`,
-`dask_docs_per_hour_per_worker` (1 worker) and `dask_docs_per_hour_2_workers` into summary.json.
+`dask_docs_per_hour_per_worker` (1 worker, wall clock), `dask_docs_per_hour_2_workers` and
+`dask_docs_per_core_hour` (1 worker, CPU time of every process involved) into summary.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -46,19 +48,49 @@ def corpus(dirs: list[Path], synthetic: int, synthetic_dir: Path) -> list[RawFil
     return list({raw.document_id: raw for raw in raws}.values())  # one task per distinct document
 
 
-def timed(run) -> tuple[float, dict[str, frozenset[str]]]:
-    started = time.perf_counter()
+def own_cpu_s() -> float:
+    """CPU seconds of this process and of its children that have been waited for."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def tree_cpu_s(pids: list[int]) -> float:
+    """CPU seconds of processes (the cluster's) and all their descendants, living or waited for."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for proc in procs:
+            try:
+                t = proc.cpu_times()
+            except psutil.Error:
+                continue
+            total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def timed(run, cluster_pids: list[int] | None = None) -> tuple[float, float, dict[str, frozenset[str]]]:
+    """(wall s, CPU s of this process, its children and the cluster, events by document) of one pass."""
+    cpu0, started = own_cpu_s() + tree_cpu_s(cluster_pids or []), time.perf_counter()
     events = {raw.document_id: frozenset(e.event_id for e in evs) for raw, evs in run()}
-    return time.perf_counter() - started, events
+    wall = time.perf_counter() - started
+    time.sleep(0.5)  # the forkservers reap their last children
+    return wall, own_cpu_s() + tree_cpu_s(cluster_pids or []) - cpu0, events
 
 
-def on_dask(raws: list[RawFile], workers: int) -> tuple[float, dict]:
+def on_dask(raws: list[RawFile], workers: int) -> tuple[float, float, dict]:
     with local_cluster(workers=workers, threads=1) as cluster, cluster.client() as client:
         client.run(prepare_worker)
-        return timed(lambda: extract_documents_dask(raws, Limits(), cluster.address))
+        pids = [cluster.scheduler.pid, *(w.pid for w in cluster.workers)]
+        return timed(lambda: extract_documents_dask(raws, Limits(), cluster.address), pids)
 
 
-def on_local_pool(raws: list[RawFile], workers: int) -> tuple[float, dict]:
+def on_local_pool(raws: list[RawFile], workers: int) -> tuple[float, float, dict]:
     return timed(lambda: extract_documents(raws, Limits(workers=workers)))
 
 
@@ -93,14 +125,16 @@ def main() -> None:
         ("local process pool", 2, on_local_pool),
     ]
     best: dict[tuple[str, int], float] = {}
+    cpu: dict[tuple[str, int], float] = {}
     events_of_runs: list[dict] = []
     for rnd in range(args.rounds):  # rounds outside, setups inside: each setup sees the machine's load alike
         for name, workers, run in setups:
-            seconds, events = run(raws, workers)
+            seconds, cpu_s, events = run(raws, workers)
             best[name, workers] = min(seconds, best.get((name, workers), seconds))
+            cpu[name, workers] = min(cpu_s, cpu.get((name, workers), cpu_s))
             events_of_runs.append(events)
             print(
-                f"  pass {rnd + 1}: {name}, {workers} worker(s): {seconds:.1f} s "
+                f"  pass {rnd + 1}: {name}, {workers} worker(s): {seconds:.1f} s wall, {cpu_s:.1f} CPU s "
                 f"({per_hour(n, seconds):,.0f} documents/hour)  load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
@@ -108,7 +142,7 @@ def main() -> None:
 
     rows = []
     for (name, workers), seconds in best.items():
-        speedup = best[name, 1] / seconds
+        cpu_per_doc = cpu[name, workers] / n
         rows.append(
             [
                 name,
@@ -117,18 +151,25 @@ def main() -> None:
                 f"{seconds:.1f}",
                 f"{per_hour(n, seconds):,.0f}",
                 f"{per_hour(n, seconds) / workers:,.0f}",
-                f"{speedup:.2f}",
+                f"{best[name, 1] / seconds:.2f}",
+                f"{cpu_per_doc:.2f}",
+                f"{3600 / cpu_per_doc:,.0f}",
             ]
         )
     speedup = best["Dask", 1] / best["Dask", 2]
+    corpus_text = (
+        f"{', '.join(str(d) for d in args.dirs)}{f' + {args.synthetic} synthetic' if args.synthetic else ''}"
+    )
     text = "\n".join(
         [
             "# Extraction throughput on Dask: 1 vs 2 local workers",
             "",
-            f"Corpus: {n} documents ({', '.join(str(d) for d in args.dirs)}"
-            f"{f' + {args.synthetic} synthetic' if args.synthetic else ''}); machine: {os.cpu_count()} cores, "
-            f"load average {os.getloadavg()[0]:.1f} at the end; best of {args.rounds} pass(es). Workers have one "
-            "thread each; throughput is documents per hour of wall time (benchmarks/dask_scaling.py).",
+            f"Corpus: {n} documents ({corpus_text}); machine: {os.cpu_count()} cores, load average "
+            f"{os.getloadavg()[0]:.1f} at the end; best of {args.rounds} pass(es). Workers have one thread each. "
+            "Wall-clock throughput is documents per hour from submit to the last result; CPU s/doc counts every "
+            "process involved (the client, and the scheduler, nannies, workers, forkservers and document children, "
+            "or the local pool's children), so docs per core-hour (3600 / CPU s/doc) is what one fully available "
+            "core extracts whatever else runs on the machine (benchmarks/dask_scaling.py).",
             "",
             markdown(
                 [
@@ -139,6 +180,8 @@ def main() -> None:
                     "docs/hour",
                     "docs/hour per worker",
                     "speedup vs 1",
+                    "CPU s/doc",
+                    "docs per core-hour",
                 ],
                 rows,
             ),
@@ -152,6 +195,7 @@ def main() -> None:
             "dask_speedup_2_workers": round(speedup, 2),
             "dask_docs_per_hour_per_worker": round(per_hour(n, best["Dask", 1])),
             "dask_docs_per_hour_2_workers": round(per_hour(n, best["Dask", 2])),
+            "dask_docs_per_core_hour": round(3600 * n / cpu["Dask", 1]),
         }
     )
     print(text)

@@ -81,7 +81,13 @@ log = logging.getLogger(__name__)
 
 SCHEDULER_ENV = "BUDGETWH_DASK_SCHEDULER"
 # Imported once per worker by its forkserver, so that each document's child starts with them loaded.
-FORKSERVER_PRELOAD = ["dagster_project.ingest", "dagster_project.extraction.pdf", "pdfplumber", "pypdfium2"]
+FORKSERVER_PRELOAD = [
+    "dagster_project.ingest",
+    "dagster_project.extraction.pdf",
+    "pdfplumber",
+    "pypdfium2",
+    "dagster_project.extraction.warm",
+]
 ADDRESS = re.compile(r"^(?:(?:tcp|tls)://)?[\w.\-\[\]:]+:\d{1,5}$")
 CONNECT_TIMEOUT = "30s"
 
@@ -129,8 +135,7 @@ def prepare_worker() -> None:
     import importlib
     from multiprocessing import forkserver
 
-    for module in FORKSERVER_PRELOAD:
-        importlib.import_module(module)
+    importlib.import_module("dagster_project.ingest")  # what the worker's own thread runs
     multiprocessing.get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
     forkserver.ensure_running()
 
@@ -234,6 +239,17 @@ def _dask_cli() -> str:
     return str(beside) if beside.exists() else (shutil.which("dask") or "dask")
 
 
+def _die_with_parent():
+    """A preexec_fn (run in the child between fork and exec) that has the child sent SIGTERM when the
+    process that started it dies (Linux prctl PR_SET_PDEATHSIG), so that a killed test run or benchmark
+    leaves no cluster behind. prctl is looked up here, in the parent: the child only calls it."""
+    import ctypes
+    import functools
+
+    pr_set_pdeathsig = 1
+    return functools.partial(ctypes.CDLL(None, use_errno=True).prctl, pr_set_pdeathsig, signal.SIGTERM)
+
+
 def worker_env() -> dict[str, str]:
     """The environment a worker needs: non-daemonic (it starts the children that read documents)."""
     return {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
@@ -262,6 +278,7 @@ def local_cluster(
     tmp = Path(tempfile.mkdtemp(prefix="budgetwh-dask-"))
     scheduler_file = tmp / "scheduler.json"
     dask = _dask_cli()
+    die_with_parent = _die_with_parent()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": open(tmp / "cluster.log", "ab")}  # noqa: SIM115
     scheduler = subprocess.Popen(
         [
@@ -276,6 +293,7 @@ def local_cluster(
             str(scheduler_file),
         ],
         **quiet,
+        preexec_fn=die_with_parent,
     )
     cluster = None
     try:
@@ -305,6 +323,7 @@ def local_cluster(
                     ],
                     env=worker_env(),
                     **quiet,
+                    preexec_fn=die_with_parent,
                 )
             )
         with cluster.client() as client:

@@ -145,7 +145,7 @@ def _report_row(raw: RawFile, events: list) -> str:
         "units, year, kind) and every table (page, kind from its title, header rows, body rows) — appended "
         "to the event log as DocumentRegistered + TablesExtracted, or ExtractionFailed with the reason. "
         "A run over several partitions extracts them in parallel worker processes, or one task per document "
-        "on a Dask cluster (config dask_scheduler / BUDGETWH_DASK_SCHEDULER; docs/scale-out-dask.md); a "
+        "on a Dask cluster (config dask_scheduler / BUDGETWH_DASK_SCHEDULER; docs/scale-out.md); a "
         "document already extracted by this extractor version is not read again."
     ),
 )
