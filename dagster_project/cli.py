@@ -100,7 +100,7 @@ def build_output(log: TextIO, terminal: TextIO) -> Iterator[ProgressPrinter]:
 
 def _build(args: argparse.Namespace, paths: Paths, as_of: str | None, scheduler: str | None, log: TextIO,
            log_path: Path, printer: ProgressPrinter) -> int:
-    from dagster import DagsterInstance
+    from dagster import AssetCheckSeverity, DagsterInstance
 
     from .assets.documents import extracted_documents
     from .assets.partitions import documents_partitions, partition_range_tags
@@ -146,7 +146,12 @@ def _build(args: argparse.Namespace, paths: Paths, as_of: str | None, scheduler:
         print(f"{tail}\nbudgetwh build FAILED in: {', '.join(failed_steps)} (full log: {log_path})",
               file=sys.stderr)
         return 1
-    failed_checks = [f"{ev.asset_key.to_user_string()} / {ev.check_name}" for ev in check_failures]
+    # a failed check of severity WARN (e.g. codes not in the catalogue) is news, not a failure
+    failed_checks = [
+        f"{'warning' if ev.severity == AssetCheckSeverity.WARN else 'failed check'}: "
+        f"{ev.asset_key.to_user_string()} / {ev.check_name}"
+        for ev in check_failures
+    ]
     print("\n".join(summary_lines(paths.warehouse, summarize(paths.warehouse), failed_checks,
                                   _verdicts(paths.warehouse))))
     return 0
@@ -164,7 +169,7 @@ def summary_lines(warehouse: Path, s: dict[str, int], failed_checks: list[str], 
         f"warehouse: {warehouse}",
         f"documents: {s['documents']}  tables: {s['tables']}  fact rows: {s['fact_rows']}",
         f"checks: {status_counts(counts)}",
-        *(f"  failed check: {name}" for name in failed_checks),
+        *(f"  {line}" for line in failed_checks),
         *completeness_lines(verdicts),
     ]
 

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from .bi_surface import BI_SCHEMA
 from .resources import connect, sql_identifier
-from .settings import CHECKS_SCHEMA, DBT_DIR, DBT_EXECUTABLE
+from .settings import DBT_DIR, DBT_EXECUTABLE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -234,13 +234,11 @@ def identity_reader(con) -> Callable[[Identity], pd.DataFrame]:
     import pandas as pd
 
     from expectations.identities import IDENTITY_COLUMNS
+    from expectations.suites import identity_query
 
     def read(identity: Identity) -> pd.DataFrame:
         with con.cursor() as cur:
-            cur.execute(
-                f"select {', '.join(IDENTITY_COLUMNS)} from {sql_identifier(CHECKS_SCHEMA)}."
-                f"{sql_identifier(identity.model)}"
-            )
+            cur.execute(identity_query(identity))
             return pd.DataFrame.from_records(cur.fetchall(), columns=list(IDENTITY_COLUMNS))
 
     return read

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.bi_surface import BI_SCHEMA
 from dagster_project.resources import connect, sql_identifier, sql_string
 from dagster_project.settings import CHECKS_SCHEMA
 
@@ -56,10 +57,21 @@ def tolerance(n_terms: pd.Series, unit_yuan: pd.Series) -> pd.Series:
     return ((n_terms.astype(float) + 1) * 0.5 * unit_yuan.astype(float).fillna(0.0)).round(6)
 
 
+def identity_query(identity: Identity) -> str:
+    """The SQL that reads an identity's rows from its dbt model, on DuckDB and PostgreSQL alike: the rows of
+    current documents only. A superseded or retracted document is incomplete for that reason already
+    (int_document_completeness), and its lines have left the facts that several identities compare with."""
+    columns = ", ".join(f"c.{c}" for c in IDENTITY_COLUMNS)
+    return (
+        f"select {columns} from {sql_identifier(CHECKS_SCHEMA)}.{sql_identifier(identity.model)} c "
+        f"where exists (select 1 from {sql_identifier(BI_SCHEMA)}.dim_document d "
+        "where d.document_id = c.document_id and d.status = 'current')"
+    )
+
+
 def identity_rows(con: duckdb.DuckDBPyConnection, identity: Identity) -> pd.DataFrame:
     """The rows of the identity's dbt model (the identity contract, identities.IDENTITY_COLUMNS)."""
-    columns = ", ".join(IDENTITY_COLUMNS)
-    return con.execute(f"select {columns} from {sql_identifier(CHECKS_SCHEMA)}.{sql_identifier(identity.model)}").df()
+    return con.execute(identity_query(identity)).df()
 
 
 def identity_frame(rows: pd.DataFrame) -> pd.DataFrame:

@@ -109,6 +109,7 @@ def test_retraction_removes_from_marts_not_from_log(evolved):
     assert query(wh, "select status from dim_document where document_id = ?", [doc])[0][0] == "retracted"
     assert query(wh, "select count(*) from fact_expenditure where document_id = ?", [doc])[0][0] == 0
     assert query(wh, "select count(*) from mart_unit_budget where document_id = ?", [doc])[0][0] == 0
+    assert query(wh, "select count(*) from check_results where document_id = ?", [doc])[0][0] == 0
     kinds = {r[0] for r in query(wh, "select event_type from events where document_id = ?", [doc])}
     assert {"DocumentRegistered", "TablesExtracted", "DocumentRetracted"} <= kinds
     hist = cli("history", "--warehouse", str(wh), "--document", doc[:12])
@@ -123,6 +124,10 @@ def test_modified_file_supersedes_its_predecessor(evolved):
     assert query(wh, "select count(*) from events where document_id = ?", [old_id])[0][0] >= 2
     new_id = query(wh, "select document_id from dim_document where file_name = ?", [evolved["revised"]])[0][0]
     assert query(wh, "select count(*) from fact_expenditure where document_id = ?", [new_id])[0][0] > 0
+    # identities judge current documents: the old version's lines have left the facts it would be compared with
+    checked = dict(query(wh, "select document_id, count(*) from check_results group by all"))
+    assert old_id not in checked and checked.get(new_id, 0) > 0
+    assert query(wh, "select count(*) from check_results where document_id = ? and status = 'fail'", [new_id])[0][0] == 0
 
 
 def test_sidecar_metadata_overrides_inference(evolved):

@@ -187,7 +187,7 @@ def test_final_accounts_function_tables_close():
     # per line: income − spending = the change in its carried balance (20.42 in, 49.07 out)
     moved = {c: income[c][0] - spending.get(c, [Decimal(0)])[0] for c in income if len(c) == 7}
     assert {c: m for c, m in moved.items() if m} == {
-        "2101504": Decimal("45.57"), "2101506": Decimal("-18.42"), "2296010": Decimal("1.50")}
+        "2101504": Decimal("45.57"), "2101506": Decimal("-18.42"), "2296002": Decimal("1.50")}
 
 
 def test_final_accounts_fund_table_closes():
