@@ -268,8 +268,27 @@ def check_postgres(url: str, gx_dir: Path | None = None) -> pd.DataFrame:
             )
             for column, text in CHECK_RESULTS_COLUMN_DESCRIPTIONS.items():
                 cur.execute(f"comment on column {table}.{sql_identifier(column)} is %s", [text])
+            mark_identity_failures(cur, results)
         con.commit()
     return results
+
+
+def mark_identity_failures(cur, results: pd.DataFrame) -> int:
+    """On the server, what completeness.add_identity_failures does in the build file: a document with a failed
+    error-severity identity becomes `incomplete`, each failure one more reason. Returns how many changed."""
+    from expectations.completeness import failed_identities, identity_reasons
+
+    changed = 0
+    for document_id, reasons in identity_reasons(failed_identities(results)).items():
+        cur.execute(
+            f"""update {sql_identifier(BI_SCHEMA)}.dim_document
+                set completeness = 'incomplete',
+                    completeness_reasons = coalesce(completeness_reasons, cast(array[] as text[])) || %s::text[]
+                where document_id = %s and completeness <> 'not_applicable'""",
+            [reasons, document_id],
+        )
+        changed += cur.rowcount
+    return changed
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,11 @@ def identity_reasons(failures: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
+def failed_identities(results: pd.DataFrame) -> pd.DataFrame:
+    """The rows of check_results (as a DataFrame) that make a document incomplete."""
+    return results[(results["severity"] == "ERROR") & (results["status"] == "fail")]
+
+
 def add_identity_failures(db_path: Path) -> int:
     """Mark documents with failed error-severity identities incomplete in dim_document (build file).
     Returns how many documents it changed."""

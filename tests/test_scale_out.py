@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
 
 from dagster_project.bi_surface import published_models
@@ -30,10 +31,12 @@ from dagster_project.postgres import (
     compare,
     compare_published,
     export_marts,
+    mark_identity_failures,
     pg_connect,
     read_duckdb,
     read_postgres,
 )
+from expectations.completeness import failure_reason
 
 from .conftest import REAL, SAMPLES, build, cli, query
 from .dask_cluster import WorkerKiller
@@ -147,6 +150,22 @@ def test_documents_complete_in_the_embedded_builds_are_complete_on_postgres(
     assert complete
     on_server = dict(pg_rows(pg_url, "select document_id, completeness from main.dim_document"))
     assert {d: on_server.get(d) for d in complete} == {d: "complete" for d in complete}
+
+
+def test_a_failed_identity_makes_a_document_incomplete_on_the_server(pg_url, pg_build):
+    """What the embedded build does in its file, on the server's dim_document (in a transaction rolled back)."""
+    doc = pg_rows(pg_url, "select min(document_id) from main.dim_document where completeness = 'complete'")[0][0]
+    failure = {"document_id": doc, "identity": "line_total_equals_basic_plus_project", "page": 3,
+               "table_kind": "expenditure_summary", "item": "row 5", "expected_yuan": 100.0, "actual_yuan": 90.0}
+    results = pd.DataFrame([{**failure, "severity": "ERROR", "status": "fail"},
+                            {**failure, "severity": "WARN", "status": "fail", "item": "a warning only"}])
+    with pg_connect(pg_url) as con, con.cursor() as cur:
+        assert mark_identity_failures(cur, results) == 1
+        cur.execute("select completeness, completeness_reasons from main.dim_document where document_id = %s", [doc])
+        completeness, reasons = cur.fetchone()
+        con.rollback()
+    assert completeness == "incomplete"
+    assert reasons == [failure_reason(3, "expenditure_summary", "row 5", 100.0, 90.0)]
 
 
 @pytest.mark.parametrize(
