@@ -1,7 +1,7 @@
 """Extraction on a dask.distributed cluster (dagster_project/extraction_dask.py): a real `dask scheduler` and
 two `dask worker` processes on localhost read the samples one task per document. The events are those of
-the embedded build (the same content-hash ids), a worker killed mid-task loses and doubles nothing, a
-document over its limits ends as ExtractionFailed on the worker as it does locally, a file the workers
+the embedded build (the same content-hash ids; a worker killed mid-task losing and doubling nothing is
+asserted by tests/test_scale_out.py, on the samples and the real documents), a document over its limits ends as ExtractionFailed on the worker as it does locally, a file the workers
 cannot see is an error and never an event, and the `extracted_documents` asset and `budgetwh build`
 take the scheduler from their config."""
 
@@ -30,7 +30,6 @@ from dagster_project.resources import WarehouseResource
 from dagster_project.settings import Paths
 
 from .conftest import SAMPLES, cli, copy_raw, query
-from .dask_cluster import WorkerKiller
 
 EXTRACTION_EVENTS = ("DocumentRegistered", "TablesExtracted", "ExtractionFailed")
 
@@ -59,43 +58,6 @@ def worker_pids(cluster) -> dict[str, int]:
     with cluster.client() as client:
         client.wait_for_workers(2, timeout=60)  # a killed worker's nanny starts a new one
         return client.run(os.getpid)
-
-
-def test_worker_killed_mid_task_loses_and_doubles_nothing(cluster, sample_build, tmp_path):
-    raws = scan_raw(SAMPLES)
-    expected = embedded_extraction_ids(sample_build[0])
-    assert set(expected) == set(document_ids(raws))
-    store = EventStore(tmp_path / "events.duckdb")
-    appended, yielded = 0, []
-    with WorkerKiller(cluster) as killer:
-        for raw, events in extract_documents_dask(raws, Limits(), cluster.address):
-            yielded.append(raw.document_id)
-            appended += store.append(events)  # one transaction per document as it arrives, as the asset does
-    assert killer.error is None, killer.error
-    assert killer.killed is not None, "no worker was ever seen executing a task"
-    killed_docs = {
-        raw.document_id for raw in raws if any(raw.file_name[:40] in key for key in killer.killed.executing)
-    }
-    assert killed_docs, killer.killed
-
-    # every document once, the killed worker's included; the events are the embedded build's, none twice
-    assert sorted(yielded) == sorted(expected)
-    rows = store.query(
-        "select document_id, event_id from events where event_type in (?, ?, ?)", list(EXTRACTION_EVENTS)
-    )
-    assert appended == len(rows) == len({e for _, e in rows})
-    got: dict[str, set[str]] = {}
-    for doc, event_id in rows:
-        got.setdefault(doc, set()).add(event_id)
-    assert got == expected
-
-    # a task that runs again (as the scheduler reruns a lost worker's) appends nothing
-    again = [raw for raw in raws if raw.document_id in killed_docs]
-    assert (
-        sum(store.append(events) for _, events in extract_documents_dask(again, Limits(), cluster.address))
-        == 0
-    )
-    assert store.query("select count(*) from events")[0][0] == appended
 
 
 def test_limits_end_a_child_not_the_worker_and_unseen_files_are_errors(cluster, tmp_path):
