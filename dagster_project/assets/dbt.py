@@ -1,6 +1,7 @@
 """The dbt project (staging → intermediate → marts → checks) as Dagster assets."""
 
 
+import fcntl
 import json
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,15 +22,19 @@ dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 
 def ensure_manifest() -> None:
     """dagster-dbt reads target/manifest.json at import time: (re)build it with `dbt parse` when it is
-    missing or older than any file of the dbt project."""
+    missing or older than any file of the dbt project. Processes that import this at once (pytest workers,
+    dagster dev's) take turns on a lock file, so none reads a manifest another is still writing."""
     manifest = dbt_project.manifest_path
-    sources = [p for d in ("models", "tests", "seeds", "macros") for p in (DBT_DIR / d).rglob("*") if p.is_file()]
-    newest = max([p.stat().st_mtime for p in sources] + [(DBT_DIR / "dbt_project.yml").stat().st_mtime])
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        subprocess.run(
-            [DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--quiet"],
-            check=True,
-        )
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / ".manifest.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        sources = [p for d in ("models", "tests", "seeds", "macros") for p in (DBT_DIR / d).rglob("*") if p.is_file()]
+        newest = max([p.stat().st_mtime for p in sources] + [(DBT_DIR / "dbt_project.yml").stat().st_mtime])
+        if not manifest.exists() or manifest.stat().st_mtime < newest:
+            subprocess.run(
+                [DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--quiet"],
+                check=True,
+            )
 
 
 ensure_manifest()
