@@ -44,13 +44,13 @@ postgres:
 		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q --no-install-recommends postgresql >/dev/null) \
 		|| echo "warning: PostgreSQL missing and postgresql could not be installed"
 
-# Four pytest workers on two cores (many tests wait on a subprocess, a sensor tick or a server: more workers
-# fill those gaps), each module on one worker (its module-scoped builds are made once), the longest modules
+# Three pytest workers on two cores (many tests wait on a subprocess, a sensor tick or a server: a third worker
+# fills those gaps; four were slower), each module on one worker (its module-scoped builds are made once), the longest modules
 # first (LONG_MODULES in tests/conftest.py); the session builds (tests/conftest.py) are made by the first
 # worker that needs them and shared. The 15 slowest tests are listed.
 test: install fonts office browser postgres
 	$(BIN)/ruff check dagster_project expectations tests tools benchmarks
-	$(BIN)/pytest -q -ra -n 4 --dist loadscope --no-loadscope-reorder --durations=15
+	$(BIN)/pytest -q -ra -n 3 --dist loadscope --no-loadscope-reorder --durations=15
 
 # The UI at http://localhost:3000; run history, sensor cursors and the event log stay in DAGSTER_HOME between
 # sessions in .dagster_home/ (git-ignored; its dagster.yaml is a copy of ./dagster.yaml, refreshed on each start;

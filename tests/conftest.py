@@ -14,7 +14,7 @@ and, when it changes the raw folder, `copy_raw(SAMPLES, tmp_path / "raw")`; then
 `build(raw, warehouse)`. Several scenarios can share that one build when each touches its own document
 (tests/test_event_sourcing.py). The shared directories are checked unchanged at the end of the session.
 
-`make test` runs four pytest-xdist workers with `--dist loadscope`: a module's tests stay on one worker, so
+`make test` runs three pytest-xdist workers with `--dist loadscope`: a module's tests stay on one worker, so
 a module-scoped build (test_identity_violations, test_unseen_layout, test_bad_inputs, the `evolved`
 scenario) is made once; a session build is made by the first worker that asks and reused by the other.
 A new test that needs a built warehouse should use `sample_build`/`wh` or `real_build`/`real_wh`, and one
