@@ -81,13 +81,7 @@ log = logging.getLogger(__name__)
 
 SCHEDULER_ENV = "BUDGETWH_DASK_SCHEDULER"
 # Imported once per worker by its forkserver, so that each document's child starts with them loaded.
-FORKSERVER_PRELOAD = [
-    "dagster_project.ingest",
-    "dagster_project.extraction.pdf",
-    "pdfplumber",
-    "pypdfium2",
-    "dagster_project.extraction.warm",
-]
+FORKSERVER_PRELOAD = ["dagster_project.ingest", "dagster_project.extraction.warm"]
 ADDRESS = re.compile(r"^(?:(?:tcp|tls)://)?[\w.\-\[\]:]+:\d{1,5}$")
 CONNECT_TIMEOUT = "30s"
 

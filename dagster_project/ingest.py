@@ -286,6 +286,8 @@ def extract_documents(raws: list[RawFile], limits: Limits = Limits(), start_meth
     "forkserver" instead of forking itself. With `timings`, the seconds each document's worker took are
     recorded there (document_id → seconds) before the document is yielded."""
     ctx = multiprocessing.get_context(start_method)
+    if start_method == "fork" and raws:
+        from .extraction import warm  # noqa: F401 - loaded once here, not again in every forked child
     pending = list(raws)
     running: list[tuple[RawFile, multiprocessing.Process, Any, float]] = []
     while pending or running:

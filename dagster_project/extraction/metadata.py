@@ -136,6 +136,14 @@ def collect_units(tables: list[dict[str, Any]]) -> dict[str, str]:
     return found
 
 
+def load_region_matcher() -> None:
+    """Load cpca's division table and build its matcher (about 0.7 s, done on its first lookup of any text),
+    so that processes forked afterwards start with them."""
+    import cpca
+
+    cpca.transform([""])
+
+
 @lru_cache(maxsize=256)
 def resolve_region(name: str) -> dict[str, str] | None:
     """Administrative division of an office name via cpca (China's division codes), e.g. 北京市东城区… → 110101."""

@@ -1,8 +1,10 @@
-"""Imported for its effect: loads once what every document's extraction needs — cpca's division table and
-its matcher (0.7 s on the development machine with the other extraction modules already imported, 1.4 s in
-a fresh interpreter) — so that processes forked afterwards start with it. A Dask worker's forkserver imports
-this (dagster_project/extraction_dask.py), so each document's child skips that."""
+"""Imported for its effect: loads once what every document's extraction needs — the PDF readers and cpca's
+division table and matcher (0.7 s on the development machine with the other extraction modules already
+imported, 1.4 s in a fresh interpreter) — so that processes forked afterwards start with them: the local pool
+(ingest.extract_documents) imports it before it forks, a Dask worker's forkserver on start
+(dagster_project/extraction_dask.py)."""
 
-from .metadata import resolve_region
+from . import pdf  # noqa: F401 - pdfplumber, pdfminer and pypdfium2
+from .metadata import load_region_matcher
 
-resolve_region("北京市东城区")
+load_region_matcher()
