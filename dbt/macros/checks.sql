@@ -71,3 +71,34 @@ regexp_replace(replace(coalesce({{ column }}_text, ''), ' ', ''), '^[一二三�
 {% macro summary_table_kinds() -%}
 {{ return(['income_expenditure_summary', 'fiscal_income_expenditure_summary']) }}
 {%- endmacro %}
+
+{# One side of a 收支总表: its 总计 = its 本年合计 + the items carried across the year. side is 'income' or
+   'expense' (the wide_cells columns <side>_item / <side>_amount); totals and currents are the labels of the
+   总计 and 本年合计 rows; carry is a predicate over `label` (and the wide row) that marks the carried
+   items; item names the identity in check_results. #}
+{% macro total_equals_current_plus_carry(side, totals, currents, carry, item) -%}
+{%- set amount = side ~ '_amount' -%}
+with w as ({{ wide_cells([side ~ '_item', amount], summary_table_kinds()) }}),
+
+l as (
+    select *, {{ row_label(side ~ '_item') }} as label from w
+),
+
+marked as (
+    select *, ({{ carry }}) as is_carry from l
+)
+
+select document_id, {{ agg_any('table_kind') }} as table_kind, table_index,
+    min(page) filter (where label in ({{ sql_literals(totals) }})) as page,
+    {{ agg_any('subject_code') }} as subject_code,
+    '{{ item }}' as item,
+    max({{ amount }}) filter (where label in ({{ sql_literals(totals) }})) as expected,
+    coalesce(max({{ amount }}) filter (where label in ({{ sql_literals(currents) }})), 0)
+      + coalesce(sum({{ amount }}) filter (where is_carry), 0) as actual,
+    1 + count({{ amount }}) filter (where is_carry) as n_terms,
+    max(unit_yuan) as unit_yuan
+from marked
+group by document_id, table_index
+having count(*) filter (where label in ({{ sql_literals(totals) }})) > 0
+   and count(*) filter (where label in ({{ sql_literals(currents) }})) > 0
+{%- endmacro %}
