@@ -336,18 +336,15 @@ class PostgresEventStore(EventLog):
             con.commit()
         return len(inserted)
 
-    def server_count(self) -> int:
-        with self._connect() as con, con.cursor() as cur:
-            cur.execute(f"select count(*) from {self.table}")
-            return int(cur.fetchone()[0])
-
     def replica(self) -> Path:
         """Copy the events the replica lacks from the server (in one DuckDB transaction) and return its path."""
         self.ensure()
         self.replica_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.lock(), connect(self.replica_path, read_only=False) as local:
+        with self.lock(), connect(self.replica_path, read_only=False) as local, self._connect() as con:
             local.execute(SCHEMA)
-            have, server = local.execute("select count(*) from events").fetchone()[0], self.server_count()
+            with con.cursor() as cur:
+                cur.execute(f"select count(*) from {self.table}")
+                have, server = local.execute("select count(*) from events").fetchone()[0], int(cur.fetchone()[0])
             if have > server:
                 raise ValueError(
                     f"{self.replica_path} holds events {self.location} lacks (another server?): "
@@ -356,12 +353,12 @@ class PostgresEventStore(EventLog):
             if have == server:
                 return self.replica_path
             known = {r[0] for r in local.execute("select event_id from events").fetchall()}
-            with self._connect() as con, con.cursor(name="replica_sync") as cur:
-                cur.itersize = 500
-                cur.execute(f"select event_id from {self.table}")
-                missing = [r[0] for r in cur if r[0] not in known]
+            with con.cursor(name="replica_sync") as ids:
+                ids.itersize = 500
+                ids.execute(f"select event_id from {self.table}")
+                missing = [r[0] for r in ids if r[0] not in known]
             rows: list[tuple] = []
-            with self._connect() as con, con.cursor() as cur:
+            with con.cursor() as cur:
                 for i in range(0, len(missing), 500):
                     # payload as its stored text: psycopg2 would decode a json column into a dict
                     cur.execute(
