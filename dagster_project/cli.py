@@ -95,7 +95,8 @@ def build_output(log: TextIO, terminal: TextIO) -> Iterator[ProgressPrinter]:
         for logger in (PROGRESS, warnings_logger):
             logger.removeHandler(to_log)
         PROGRESS.removeHandler(printer)
-        PROGRESS.level, PROGRESS.propagate, warnings_logger.propagate = saved
+        PROGRESS.setLevel(saved[0])  # setLevel, not .level =: it clears the logger's isEnabledFor cache
+        PROGRESS.propagate, warnings_logger.propagate = saved[1:]
 
 
 def _build(args: argparse.Namespace, paths: Paths, as_of: str | None, scheduler: str | None, log: TextIO,
@@ -295,6 +296,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 def cmd_postgres_marts(args: argparse.Namespace) -> int:
     """dbt build --target postgres + the identity suites on the server; with --compare, every published table
     against the embedded build of the same warehouse (docs/scale-out.md)."""
+    from .events.store import redact
     from .postgres import build_on_postgres, compare_published
 
     url = event_store_from_args(args)
@@ -302,7 +304,7 @@ def cmd_postgres_marts(args: argparse.Namespace) -> int:
         raise ValueError("the marts on PostgreSQL need the server: --event-store postgresql://… or $BUDGETWH_EVENT_STORE")
     paths = paths_from_args(args)
     work_dir = paths.warehouse.parent / "postgres"
-    print(f"building the marts on {url.split('@')[-1]} (dbt output in {work_dir})", flush=True)
+    print(f"building the marts on {redact(url)} (dbt output in {work_dir})", flush=True)
     result = build_on_postgres(url, work_dir)
     if result.dbt_returncode:
         print(f"{result.dbt_output}\nbudgetwh postgres-marts: dbt build --target postgres FAILED", file=sys.stderr)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .bi_surface import BI_SCHEMA
+from .events.store import canonical_json
 from .resources import connect, sql_identifier
 from .settings import DBT_DIR, DBT_EXECUTABLE
 
@@ -132,10 +133,10 @@ def normalise(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return tuple(normalise(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        return canonical_json(value)
     if isinstance(value, str) and value[:1] in ("{", "["):
         try:
-            return json.dumps(json.loads(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            return canonical_json(json.loads(value))
         except ValueError:
             return value
     return value

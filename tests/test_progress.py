@@ -28,7 +28,8 @@ def printed(tty: bool) -> str:
     out = io.StringIO()
     printer = ProgressPrinter(out, tty=tty)
     LOGGER.addHandler(printer)
-    level, LOGGER.level = LOGGER.level, logging.INFO
+    level = LOGGER.level
+    LOGGER.setLevel(logging.INFO)  # not `LOGGER.level =`: that keeps a cached "INFO is disabled" answer
     try:
         for record in RECORDS:
             report(logging.getLogger("run"), record)

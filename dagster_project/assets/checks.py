@@ -73,6 +73,8 @@ def check_results(context: AssetExecutionContext, warehouse: WarehouseResource) 
     can_subset=True,
 )
 def identity_checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+    selected = {k.name for k in context.selected_asset_check_keys}
+    identities = [i for i in IDENTITIES if i.name in selected]
     with warehouse.store.lock():
         with connect(warehouse.paths.build_db, read_only=True) as con:
             rows_by_identity = {
@@ -82,12 +84,9 @@ def identity_checks(context: AssetCheckExecutionContext, warehouse: WarehouseRes
                        from check_results where identity = ? order by status, document_id""",
                     [i.name],
                 ).fetchall()
-                for i in IDENTITIES
+                for i in identities
             }
-    selected = {k.name for k in context.selected_asset_check_keys}
-    for identity in IDENTITIES:
-        if identity.name not in selected:
-            continue
+    for identity in identities:
         rows = rows_by_identity[identity.name]
         failed = [r for r in rows if r[1] == "fail"]
         within = sum(r[1] == "pass_within_tolerance" for r in rows)
