@@ -79,8 +79,10 @@ def test_as_of_refuses_anything_else(text):
 
 def test_as_of_reaches_dbt_as_the_canonical_var():
     args = dbt_build_args(DbtBuildConfig(as_of="2026-12-03T08:00:00Z", full_refresh=True))
-    assert args == ["build", "--vars", '{"as_of": "2026-12-03 08:00:00.000000"}', "--full-refresh"]
-    assert dbt_build_args(DbtBuildConfig()) == ["build"]
+    skip_unit_tests = ["--exclude-resource-type", "unit_test"]
+    assert args == ["build", "--vars", '{"as_of": "2026-12-03 08:00:00.000000"}', "--full-refresh", *skip_unit_tests]
+    assert dbt_build_args(DbtBuildConfig()) == ["build", *skip_unit_tests]
+    assert dbt_build_args(DbtBuildConfig(unit_tests=True)) == ["build"]
 
 
 def test_build_refuses_the_injection_at_once_in_one_line(tmp_path):

@@ -66,6 +66,10 @@ class DbtBuildConfig(Config):
         "later are ignored. Empty: every event.")
     full_refresh: bool = Field(
         default=False, description="Rebuild the incremental models from the whole event log.")
+    unit_tests: bool = Field(
+        default=False, description="Also run dbt's unit tests. They check the SQL of tricky models on fixed "
+        "rows and read nothing of the warehouse, so a build skips them (dbt's advice for production runs); "
+        "`make test` runs them on their own (tests/test_check_models.py).")
 
     @field_validator("as_of")
     @classmethod
@@ -80,6 +84,8 @@ def dbt_build_args(config: DbtBuildConfig) -> list[str]:
         args += ["--vars", json.dumps({"as_of": parse_as_of(config.as_of)})]
     if config.full_refresh:
         args += ["--full-refresh"]
+    if not config.unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     return args
 
 
