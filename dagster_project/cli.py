@@ -104,10 +104,10 @@ def _build(args: argparse.Namespace, paths: Paths, as_of: str | None, scheduler:
     from dagster import AssetCheckSeverity, DagsterInstance
 
     from .assets.documents import extracted_documents
-    from .assets.partitions import documents_partitions, partition_range_tags
+    from .assets.partitions import documents_partitions, partition_keys, partition_range_tags
     from .assets.publish import summarize
     from .definitions import defs
-    from .ingest import document_ids, scan_raw, skipped_files
+    from .ingest import scan_raw, skipped_files
 
     job = defs.resolve_job_def("build_warehouse")
     print(f"building {paths.warehouse} from {paths.raw_dir} (log: {log_path})", flush=True)
@@ -118,20 +118,20 @@ def _build(args: argparse.Namespace, paths: Paths, as_of: str | None, scheduler:
         print(f"  skipped {path.relative_to(paths.raw_dir)}: {reason}")
     if len(skipped) > 10:
         print(f"  … and {len(skipped) - 10} more files skipped (listed in the raw_documents metadata)")
-    # One run over every document's partition: extraction skips the documents already in the event log.
-    ids = document_ids(scan_raw(paths.raw_dir, cache=paths.raw_index))
+    # One run over every file's partition: extraction skips the documents already in the event log.
+    keys = partition_keys(scan_raw(paths.raw_dir, cache=paths.raw_index))
     # dbt's, Dagster's and the libraries' own output goes to the log file; the terminal gets the progress
     # records (dagster_project/progress.py) and the summary.
     with DagsterInstance.ephemeral() as instance, redirect_stdout(log), redirect_stderr(log):
-        instance.add_dynamic_partitions(documents_partitions.name, ids)
+        instance.add_dynamic_partitions(documents_partitions.name, keys)
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config=build_run_config(paths, as_of, args.full_refresh, event_store=event_store_from_args(args),
-                                        dask_scheduler=scheduler if ids else None),
-            tags=partition_range_tags(ids) if ids else None,
+                                        dask_scheduler=scheduler if keys else None),
+            tags=partition_range_tags(keys) if keys else None,
             # no documents: nothing to extract, the rest still builds (an empty warehouse)
-            asset_selection=None if ids else [k for k in job.asset_layer.executable_asset_keys
+            asset_selection=None if keys else [k for k in job.asset_layer.executable_asset_keys
                                               if k != extracted_documents.key],
         )
     printer.finish()

@@ -125,11 +125,14 @@ def test_raw_folder_sensor_builds_the_warehouse(dagster_dev):
     print(f"dagster dev start → build run finished: {run['endTime'] - float(started):.0f} s")
     extracted = graphql(port, EXTRACTED)["assetNodeOrError"]
     assert len(extracted["partitionKeys"]) == extracted["partitionStats"]["numMaterialized"] == n_docs
-    # each partition (a document id) is observed with its file name and how its extraction went
+    # the partition picker shows the file names (a key is file name·start of document id)
+    names = sorted(p.name for p in SAMPLES.glob("*.pdf"))
+    assert sorted(k.rsplit("·", 1)[0] for k in extracted["partitionKeys"]) == names
+    # each partition is observed with its file name and how its extraction went
     observed = {o["partition"]: {e["label"]: e.get("text") for e in o["metadataEntries"]}
                 for o in graphql(port, OBSERVATIONS)["assetOrError"]["assetObservations"]}
     assert set(observed) == set(extracted["partitionKeys"])
-    assert sorted(m["file_name"] for m in observed.values()) == sorted(p.name for p in SAMPLES.glob("*.pdf"))
+    assert sorted(m["file_name"] for m in observed.values()) == names
     assert all(m["outcome"].startswith("ok: ") for m in observed.values()), observed
 
     # what a data engineer reads on the asset page: row count, the built column schema, a preview

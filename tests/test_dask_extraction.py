@@ -14,7 +14,7 @@ import pytest
 from dagster import DagsterInstance, materialize
 
 from dagster_project.assets.documents import extracted_documents, raw_documents
-from dagster_project.assets.partitions import documents_partitions, partition_range_tags
+from dagster_project.assets.partitions import documents_partitions, partition_keys, partition_range_tags
 from dagster_project.cli import build_run_config
 from dagster_project.events.store import EventStore
 from dagster_project.extraction_dask import (
@@ -86,19 +86,20 @@ def test_limits_end_a_child_not_the_worker_and_unseen_files_are_errors(cluster, 
 
 def test_asset_extracts_on_the_scheduler_from_its_config(cluster, sample_build, tmp_path):
     raw_dir = copy_raw(SAMPLES, tmp_path / "raw", [p.name for p in sorted(SAMPLES.glob("*.pdf"))[:2]])
-    ids = document_ids(scan_raw(raw_dir))
+    files = scan_raw(raw_dir)
+    ids, keys = document_ids(files), partition_keys(files)
     resource = WarehouseResource(raw_dir=str(raw_dir), warehouse=str(tmp_path / "wh" / "budget.duckdb"))
     config = build_run_config(
         Paths(raw_dir, tmp_path / "wh" / "budget.duckdb"), None, False, dask_scheduler=cluster.address
     )
     with DagsterInstance.ephemeral() as instance:
-        instance.add_dynamic_partitions(documents_partitions.name, ids)
+        instance.add_dynamic_partitions(documents_partitions.name, keys)
         result = materialize(
             [raw_documents, extracted_documents],
             instance=instance,
             resources={"warehouse": resource},
             run_config={"ops": {"extracted_documents": config["ops"]["extracted_documents"]}},
-            tags=partition_range_tags(ids),
+            tags=partition_range_tags(keys),
         )
         assert result.success
         meta = {

@@ -1,8 +1,9 @@
 """One Dagster partition per document: its status, extracted tables and identity check results.
 
-The partitions are dynamic (keyed by document id). A sensor reads the published warehouse, adds a
-partition for every new document and re-materializes a document's report when what it shows changes,
-so the UI's partition view of `document_report` is the per-document page of the warehouse.
+The partitions are the dynamic `documents` ones (keyed by file name and short document id:
+partitions.py). A sensor reads the published warehouse, adds a partition for every new document (under the
+name it was registered with) and re-materializes a document's report when what it shows changes, so the
+UI's partition view of `document_report` is the per-document page of the warehouse.
 """
 
 import hashlib
@@ -24,7 +25,7 @@ from dagster import (
 )
 
 from ..resources import WarehouseResource, connect
-from .partitions import FILE_NAME_TAG, documents_partitions
+from .partitions import FILE_NAME_TAG, document_ids_of, document_key, documents_partitions
 from .publish import published_warehouse
 
 DOCUMENT_SQL = """select file_name, status, status_reason, doc_kind, fiscal_year, region_name, subject_code,
@@ -78,14 +79,19 @@ def document_report_metadata(con: duckdb.DuckDBPyConnection, document_id: str) -
     group_name="documents",
     kinds={"duckdb"},
     owners=["team:data-engineering"],
-    description="The per-document view: for one document (partition = document id) its status (current, "
-    "superseded, retracted, failed), its completeness (complete / incomplete / not_applicable, with reasons), "
-    "the tables extracted from it and its identity check results, read "
-    "from the published warehouse. Partitions are added by the `document_partitions` sensor.",
+    description="The per-document view: for one document (partition = its file name·the start of its "
+    "document id) its status (current, superseded, retracted, failed), its completeness (complete / "
+    "incomplete / not_applicable, with reasons), the tables extracted from it and its identity check "
+    "results, read from the published warehouse. Partitions are added by the `document_partitions` sensor.",
 )
 def document_report(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    key = context.partition_key
     with warehouse.read() as con:
-        return MaterializeResult(metadata=document_report_metadata(con, context.partition_key))
+        documents = con.execute("select file_name, document_id from dim_document").fetchall()
+        document_id = document_ids_of([key], documents)[key]
+        if document_id is None:
+            raise ValueError(f"partition {key}: no such document in the published warehouse")
+        return MaterializeResult(metadata=document_report_metadata(con, document_id))
 
 
 document_report_job = define_asset_job("document_reports", selection=AssetSelection.assets(document_report))
@@ -110,12 +116,14 @@ def document_partitions(context: SensorEvaluationContext, warehouse: WarehouseRe
         return SensorResult(skip_reason="no new publish since the last evaluation")
     fingerprints = report_fingerprints(path)
     names = dict(duckdb_query(path, "select document_id, file_name from dim_document"))
+    keys = {doc: document_key(names.get(doc) or "", doc) for doc in fingerprints}  # the registered name
     known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
-    new = sorted(set(fingerprints) - known)
+    new = sorted(set(keys.values()) - known)
     return SensorResult(
         dynamic_partitions_requests=[documents_partitions.build_add_request(new)] if new else [],
         # the run key makes Dagster skip a report whose content has not changed since its last run
-        run_requests=[RunRequest(partition_key=doc, run_key=hashlib.sha1(f"{doc}{fp}".encode()).hexdigest(),
+        run_requests=[RunRequest(partition_key=keys[doc],
+                                 run_key=hashlib.sha1(f"{keys[doc]}{fp}".encode()).hexdigest(),
                                  tags={FILE_NAME_TAG: names.get(doc) or ""})
                       for doc, fp in sorted(fingerprints.items())],
         cursor=str(published.storage_id),

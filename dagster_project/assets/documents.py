@@ -32,7 +32,6 @@ from ..ingest import (
     EXTRACTOR_VERSION,
     Limits,
     RawFile,
-    document_ids,
     document_paths,
     scan_raw,
     sidecar_events,
@@ -41,7 +40,15 @@ from ..ingest import (
 )
 from ..progress import Progress, report
 from ..resources import WarehouseResource
-from .partitions import FILES_TAG, documents_partitions, files_tag, partition_range_tags
+from .partitions import (
+    FILES_TAG,
+    document_ids_of,
+    documents_partitions,
+    files_tag,
+    partition_key,
+    partition_keys,
+    partition_range_tags,
+)
 
 EVENT_STORE_KEY = AssetKey(["event_store", "events"])
 
@@ -155,12 +162,22 @@ def extracted_documents(
 ) -> MaterializeResult:
     store = warehouse.store
     store.ensure()
-    by_id = {raw.document_id: raw for raw in raw_documents}
     done = extracted_ids(store)
     keys = context.partition_keys
-    todo = [by_id[k] for k in keys if k in by_id and k not in done]
-    status = {k: f"| `{k[:12]}` | no longer in the raw folder | | |" for k in keys if k not in by_id}
-    status |= {k: f"| {by_id[k].file_name} | already extracted | | |" for k in keys if k in done and k in by_id}
+    # a key is a file name and the start of a document id: the file of that name, else another copy of the
+    # document (a renamed file's old key, an older instance's key that is the id itself)
+    by_key = {partition_key(raw): raw for raw in raw_documents}
+    by_id = {raw.document_id: raw for raw in raw_documents}
+    doc_of = document_ids_of(keys, [(raw.file_name, raw.document_id) for raw in raw_documents])
+    raw_of = {k: by_key.get(k) or by_id[doc] for k, doc in doc_of.items() if doc}
+    keys_of: dict[str, list[str]] = {}
+    for k, raw in raw_of.items():
+        keys_of.setdefault(raw.document_id, []).append(k)
+    # a document is read once, however many of its names the run covers
+    todo = [raw_of[ks[0]] for doc, ks in keys_of.items() if doc not in done]
+    status = {k: f"| `{k}` | no longer in the raw folder | | |" for k in keys if k not in raw_of}
+    status |= {k: f"| {raw.file_name} | already extracted | | |" for k, raw in raw_of.items()
+               if raw.document_id in done}
     appended = failures = 0
     scheduler = scheduler_address(config.dask_scheduler)
     if todo:
@@ -172,13 +189,14 @@ def extracted_documents(
     timings: dict[str, float] = {}
     for n, (raw, doc_events) in enumerate(extract(todo, config.limits(), scheduler, timings), start=1):
         appended += store.append(doc_events)  # one transaction per document, as soon as it is read
-        status[raw.document_id] = _report_row(raw, doc_events)
         outcome = _outcome(doc_events)
         seconds = timings.get(raw.document_id)  # none when read on Dask
         report(context.log, Progress("extract", n, len(todo), raw.file_name, seconds, outcome))
-        # the file name beside the partition key: the partition's page lists it with the outcome
-        context.log_event(AssetObservation(asset_key=context.asset_key, partition=raw.document_id,
-                                           metadata={"file_name": raw.file_name, "outcome": outcome}))
+        for k in keys_of[raw.document_id]:  # each name of the document in the run
+            status[k] = _report_row(raw_of[k], doc_events)
+            # the partition's page lists the file with the outcome
+            context.log_event(AssetObservation(asset_key=context.asset_key, partition=k,
+                                               metadata={"file_name": raw_of[k].file_name, "outcome": outcome}))
         if doc_events[-1].event_type == "ExtractionFailed":
             failures += 1
             context.log.warning(f"{raw.file_name}: {doc_events[-1].payload['reason']}")
@@ -237,9 +255,10 @@ def raw_fingerprint(raw_dir: Path) -> str:
 
 
 @sensor(job_name="build_warehouse", minimum_interval_seconds=30, default_status=DefaultSensorStatus.RUNNING,
-        description="Watches the raw folder: adds a `documents` partition for each new file and runs "
-        "`build_warehouse` over the new partitions (extraction of those documents only, then the event log, "
-        "the dbt models, checks and publish). A changed sidecar re-runs the build without re-extracting.")
+        description="Watches the raw folder: adds a `documents` partition for each new file (a new name or "
+        "new content) and runs `build_warehouse` over the new partitions (extraction of the documents not "
+        "read yet, then the event log, the dbt models, checks and publish). A changed sidecar re-runs the "
+        "build without re-extracting.")
 def raw_folder_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource) -> SensorResult:
     raw_dir = warehouse.paths.raw_dir
     if not raw_dir.exists():
@@ -248,19 +267,20 @@ def raw_folder_sensor(context: SensorEvaluationContext, warehouse: WarehouseReso
     if fingerprint == context.cursor:
         return SensorResult(skip_reason="no new or changed documents")
     files = scan_raw(raw_dir, cache=warehouse.paths.raw_index)
-    ids = document_ids(files)
-    names = {f.document_id: f.file_name for f in reversed(files)}  # the first copy's name
+    keys = partition_keys(files)
+    names = {partition_key(f): f.file_name for f in files}
     known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
-    new = [d for d in ids if d not in known]
-    # New partitions are appended in order, so they form one range; without new documents (a sidecar
-    # changed, a file was removed) the run covers the newest partition, whose extraction is already done.
-    target = new or ids[-1:]
+    new = [k for k in keys if k not in known]
+    # New partitions are appended in order, so they form one range; without new files (a sidecar changed,
+    # a file was removed) the run covers the folder's last partition, whose extraction is already done.
+    # A renamed file is a new partition of a document already extracted: its run reads nothing.
+    target = new or keys[-1:]
     if not target:
         return SensorResult(skip_reason="the raw folder holds no documents", cursor=fingerprint)
     return SensorResult(
         dynamic_partitions_requests=[documents_partitions.build_add_request(new)] if new else [],
         run_requests=[RunRequest(run_key=fingerprint, tags={
             **partition_range_tags(target),
-            FILES_TAG: files_tag([names[d] for d in target])})],
+            FILES_TAG: files_tag([names[k] for k in target])})],
         cursor=fingerprint,
     )
