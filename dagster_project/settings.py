@@ -31,6 +31,13 @@ class Paths:
         return self.warehouse.parent / "build" / self.warehouse.name
 
     @property
+    def dbt_target_dir(self) -> Path:
+        # dbt's target folder for this warehouse's builds (compiled SQL, run results, dbt.log), reused by the
+        # next build: its partial-parse state is valid only for the same database paths (dbt reparses the
+        # whole project when the profile's paths change)
+        return self.build_db.parent / "dbt"
+
+    @property
     def raw_index(self) -> Path:
         # the hashes of the raw files, reused while a file's size and modification time are unchanged
         return self.warehouse.parent / "raw_index.json"

@@ -99,7 +99,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: W
     paths.export_env(store.replica())
     paths.build_db.parent.mkdir(parents=True, exist_ok=True)
     with store.lock():  # dbt reads the event store and writes the build file
-        events = list(_with_progress(context, dbt.cli(dbt_build_args(config), context=context).stream()))
+        events = list(_with_progress(context, dbt.cli(dbt_build_args(config), context=context,
+                                                       target_path=paths.dbt_target_dir).stream()))
         # Row counts and a preview of each table, read once dbt has released the build file.
         with connect(paths.build_db, read_only=True) as con:
             for event in events:
