@@ -4,7 +4,11 @@ pdfplumber finds, the text outside them cut into lines and segments."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import itemgetter
 from typing import Any
+
+from pdfplumber.table import Row, Table
 
 from ..text_normalize import normalize_line
 from .cells import X_TOLERANCE, _space_gap
@@ -106,12 +110,97 @@ def _ruling_page(page: Any) -> Any:
     return page.filter(lambda obj: not _is_shading(obj))
 
 
+def _intersections_to_cells(
+    intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]],
+) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's `table.intersections_to_cells` (0.11.10): the same cells in the same order.  Its
+    `edge_connects` builds the sets of both points' edge boxes on every call (most of the table
+    finder's time on a ruled page); here each point's sets are built once, and the points directly
+    below and to the right of a point are looked up, not searched for among all the points after it."""
+    bbox = itemgetter("x0", "top", "x1", "bottom")
+    v_edges = {p: {bbox(e) for e in i["v"]} for p, i in intersections.items()}
+    h_edges = {p: {bbox(e) for e in i["h"]} for p, i in intersections.items()}
+
+    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
+        if p1[0] == p2[0] and not v_edges[p1].isdisjoint(v_edges[p2]):
+            return True
+        return p1[1] == p2[1] and not h_edges[p1].isdisjoint(h_edges[p2])
+
+    points = sorted(intersections)
+    # the points after points[i] with its x (sorted by x first: the run that follows it) and with its y
+    same_y: dict[float, list[tuple[float, float]]] = {}
+    right_of: list[list[tuple[float, float]]] = []
+    for pt in reversed(points):
+        row = same_y.setdefault(pt[1], [])
+        right_of.append(row[::-1])
+        row.append(pt)
+    right_of.reverse()
+    cells = []
+    for i, pt in enumerate(points[:-1]):
+        below = []
+        for other in points[i + 1 :]:
+            if other[0] != pt[0]:
+                break
+            below.append(other)
+        right = right_of[i]
+        found = None
+        for below_pt in below:
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                bottom_right = (right_pt[0], below_pt[1])
+                if (
+                    bottom_right in intersections
+                    and connects(bottom_right, right_pt)
+                    and connects(bottom_right, below_pt)
+                ):
+                    found = (pt[0], pt[1], bottom_right[0], bottom_right[1])
+                    break
+            if found is not None:
+                break
+        if found is not None:
+            cells.append(found)
+    return cells
+
+
+class _Table(Table):
+    """pdfplumber's Table, whose `rows` and `bbox` properties compute them again on every access (the
+    rows: sorting and grouping all cells), computed once: a table's cells do not change."""
+
+    @cached_property
+    def rows(self) -> list[Any]:  # type: ignore[override]
+        return self._get_rows_or_cols(Row)
+
+    @cached_property
+    def bbox(self) -> tuple[float, float, float, float]:  # type: ignore[override]
+        return Table.bbox.fget(self)  # type: ignore[attr-defined]
+
+
+def _page_tables(page: Any, settings: dict[str, Any]) -> list[Any]:
+    """`page.find_tables(settings)` (pdfplumber 0.11.10's TableFinder, step by step) with the fast
+    `_intersections_to_cells`, giving `_Table`s."""
+    from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+
+    finder = TableFinder.__new__(TableFinder)
+    finder.page = page
+    finder.settings = TableSettings.resolve(settings)
+    finder.edges = finder.get_edges()
+    finder.intersections = edges_to_intersections(
+        finder.edges, finder.settings.intersection_x_tolerance, finder.settings.intersection_y_tolerance
+    )
+    finder.cells = _intersections_to_cells(finder.intersections)
+    finder.tables = [_Table(page, group) for group in cells_to_tables(finder.cells)]
+    return finder.tables
+
+
 def _find_tables(page: Any) -> list[Any]:
     """Ruled tables of a page; pages without any ruling are not searched."""
     if not (page.lines or page.rects or page.curves):
         return []
     found = []
-    for t in _ruling_page(page).find_tables(TABLE_SETTINGS):
+    for t in _page_tables(_ruling_page(page), TABLE_SETTINGS):
         n_cols = max((len(r.cells) for r in t.rows), default=0)
         if len(t.rows) * n_cols < 2:
             continue  # a framed box, not a table
