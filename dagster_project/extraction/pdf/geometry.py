@@ -107,7 +107,16 @@ def _ruling_page(page: Any) -> Any:
     ruled = page.lines or any(min(r["width"], r["height"]) <= RULE_WIDTH for r in rects)
     if not ruled or not any(_is_shading(r) for r in rects):
         return page
-    return page.filter(lambda obj: not _is_shading(obj))
+    # page.filter(lambda obj: not _is_shading(obj)), testing only the rects (shading is a rect; the
+    # filter would call the test on every glyph)
+    from pdfplumber.page import FilteredPage
+
+    ruling = FilteredPage(page, lambda obj: not _is_shading(obj))
+    ruling._objects = {
+        kind: [o for o in objs if not _is_shading(o)] if kind == "rect" else list(objs)
+        for kind, objs in page.objects.items()
+    }
+    return ruling
 
 
 def _intersections_to_cells(
