@@ -304,6 +304,37 @@ def test_table_finder_is_pdfplumbers(path: Path) -> None:
     assert compared
 
 
+@pytest.mark.parametrize("path", TABLE_FINDER_CASES, ids=lambda p: p.stem)
+def test_page_text_and_words_are_pdfplumbers(path: Path) -> None:
+    """`geometry._page_text` and `_page_words` (pdfplumber's WordExtractor with its per-glyph loop
+    written out) give pdfplumber's `extract_text()` and `extract_words()`, on pages pdfium read and
+    pdfminer read, with the extractor's settings and others."""
+    from dagster_project.extraction.pdf.geometry import _page_text, _page_words
+    from dagster_project.extraction.pdf.reader import _deduped_page
+
+    settings = [
+        {"x_tolerance": 1.5, "y_tolerance": 3, "keep_blank_chars": False},
+        {},
+        {"x_tolerance": 0.5, "y_tolerance": 1},
+        {"keep_blank_chars": True},
+        {"split_at_punctuation": True},
+    ]
+    for fast in (True, False):
+        with pdfplumber.open(path) as pdf:
+            reader = PdfiumReader(pdf, path)
+            try:
+                for raw in pdf.pages:
+                    if fast:
+                        reader.fill(raw)
+                    page = _deduped_page(raw)
+                    assert page.chars
+                    assert _page_text(page) == page.extract_text(), raw.page_number
+                    for kw in settings:
+                        assert _page_words(page, **kw) == page.extract_words(**kw), (raw.page_number, kw)
+            finally:
+                reader.close()
+
+
 def test_pdfium_reads_rotated_and_word_space_pages() -> None:
     """The two documents pdfium read no page of: /Rotate 90 pages (Jiangsu 2019) and Word's space codes
     of different widths (Jiangsu court 2017) are now mostly read by pdfium (what is still declined and

@@ -3,12 +3,14 @@ pdfplumber finds, the text outside them cut into lines and segments."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
 from pdfplumber.table import Row, Table
+from pdfplumber.utils.text import WordExtractor
 
 from ..text_normalize import normalize_line
 from .cells import X_TOLERANCE, _space_gap
@@ -42,6 +44,63 @@ def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> boo
     cx = (obj["x0"] + obj["x1"]) / 2
     cy = (obj["top"] + obj["bottom"]) / 2
     return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
+class _WordExtractor(WordExtractor):
+    """pdfplumber's WordExtractor (0.11.10) with its per-glyph loop written out for the settings this
+    module uses (left-to-right lines, blank chars not kept, tolerances in points, no punctuation split):
+    the same words; pdfplumber's loop (a generator and a method call per glyph) is most of the time
+    page text and words take.  Other settings and directions go to pdfplumber's loop."""
+
+    def iter_chars_to_words(self, ordered_chars: Any, direction: Any) -> Iterator[list[dict[str, Any]]]:
+        if (
+            direction != "ltr"
+            or self.keep_blank_chars
+            or self.x_tolerance_ratio is not None
+            or self.y_tolerance_ratio is not None
+            or self.split_at_punctuation
+        ):
+            yield from super().iter_chars_to_words(ordered_chars, direction)
+            return
+        xt, yt = self.x_tolerance, self.y_tolerance
+        word: list[dict[str, Any]] = []
+        for char in ordered_chars:
+            text = char["text"]
+            if text.isspace():
+                if word:
+                    yield word
+                word = []
+            elif text == "":  # pdfplumber: `text in split_at_punctuation` (""): a word of its own
+                if word:
+                    yield word
+                yield [char]
+                word = []
+            elif word:
+                prev = word[-1]
+                x0 = char["x0"]
+                if x0 < prev["x0"] or x0 > prev["x1"] + xt or abs(char["top"] - prev["top"]) > yt:
+                    yield word
+                    word = [char]
+                else:
+                    word.append(char)
+            else:
+                word = [char]
+        if word:
+            yield word
+
+
+def _page_text(page: Any) -> str:
+    """`page.extract_text()` (pdfplumber 0.11.10: `chars_to_textmap` in the page's box) with `_WordExtractor`."""
+    wordmap = _WordExtractor().extract_wordmap(page.chars)
+    textmap = wordmap.to_textmap(
+        layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height, presorted=True
+    )
+    return textmap.as_string
+
+
+def _page_words(page: Any, **settings: Any) -> list[dict[str, Any]]:
+    """`page.extract_words(**settings)` with `_WordExtractor`."""
+    return _WordExtractor(**settings).extract_words(page.chars)
 
 
 def _text_lines(words: list[dict[str, Any]]) -> list[_Line]:
