@@ -47,8 +47,8 @@ def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> boo
 
 
 class _WordExtractor(WordExtractor):
-    """pdfplumber's WordExtractor (0.11.10) with its per-glyph loop written out for the settings this
-    module uses (left-to-right lines, blank chars not kept, tolerances in points, no punctuation split):
+    """pdfplumber's WordExtractor (0.11.10) with its per-glyph loop (and merge_chars) written out for the
+    settings this module uses (left-to-right lines, blank chars not kept, tolerances in points, no punctuation split):
     the same words; pdfplumber's loop (a generator and a method call per glyph) is most of the time
     page text and words take.  Other settings and directions go to pdfplumber's loop."""
 
@@ -88,6 +88,30 @@ class _WordExtractor(WordExtractor):
         if word:
             yield word
 
+
+    def merge_chars(self, ordered_chars: list[dict[str, Any]]) -> dict[str, Any]:
+        """pdfplumber's merge_chars (the word's box, text and direction) written out."""
+        if self.extra_attrs:
+            return super().merge_chars(ordered_chars)
+        x0 = min([c["x0"] for c in ordered_chars])
+        top = min([c["top"] for c in ordered_chars])
+        x1 = max([c["x1"] for c in ordered_chars])
+        bottom = max([c["bottom"] for c in ordered_chars])
+        first = ordered_chars[0]
+        upright = first["upright"]
+        expansions = self.expansions
+        return {
+            "text": "".join([expansions.get(c["text"], c["text"] or "") for c in ordered_chars]),
+            "x0": x0,
+            "x1": x1,
+            "top": top,
+            "doctop": top + (first["doctop"] - first["top"]),
+            "bottom": bottom,
+            "upright": upright,
+            "height": bottom - top,
+            "width": x1 - x0,
+            "direction": self.get_char_dir(upright),
+        }
 
 def _page_text(page: Any) -> str:
     """`page.extract_text()` (pdfplumber 0.11.10: `chars_to_textmap` in the page's box) with `_WordExtractor`."""
