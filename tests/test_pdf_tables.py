@@ -264,6 +264,77 @@ def test_pdfium_paths_are_pdfminers(path: Path) -> None:
     assert compared
 
 
+TABLE_FINDER_CASES = [
+    JIANGSU_ROTATED,
+    JIANGSU_COURT,
+    SAMPLES / "hebei-fengrun-medical-security-bureau-2023-department-budget.pdf",
+]
+
+
+@pytest.mark.parametrize("path", TABLE_FINDER_CASES, ids=lambda p: p.stem)
+def test_table_finder_is_pdfplumbers(path: Path) -> None:
+    """`geometry._page_tables` (pdfplumber's TableFinder with a faster intersections_to_cells) finds
+    pdfplumber's tables, cells and rows; the cells also on subsets of a page's intersections."""
+    import random
+
+    from pdfplumber.table import TableFinder, TableSettings, intersections_to_cells
+
+    from dagster_project.extraction.pdf.geometry import (
+        TABLE_SETTINGS,
+        _intersections_to_cells,
+        _page_tables,
+        _ruling_page,
+    )
+
+    rng = random.Random(17)
+    compared = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            ruled = _ruling_page(page)
+            theirs = ruled.find_tables(TABLE_SETTINGS)
+            mine = _page_tables(ruled, TABLE_SETTINGS)
+            assert [t.cells for t in mine] == [t.cells for t in theirs]
+            assert [t.bbox for t in mine] == [t.bbox for t in theirs]
+            assert [[r.cells for r in t.rows] for t in mine] == [[r.cells for r in t.rows] for t in theirs]
+            points = TableFinder(ruled, TableSettings.resolve(TABLE_SETTINGS)).intersections
+            for _ in range(3):
+                some = dict(rng.sample(sorted(points.items()), len(points) * 2 // 3))
+                assert _intersections_to_cells(some) == intersections_to_cells(some)
+            compared += len(theirs)
+    assert compared
+
+
+@pytest.mark.parametrize("path", TABLE_FINDER_CASES, ids=lambda p: p.stem)
+def test_page_text_and_words_are_pdfplumbers(path: Path) -> None:
+    """`geometry._page_text` and `_page_words` (pdfplumber's WordExtractor with its per-glyph loop
+    written out) give pdfplumber's `extract_text()` and `extract_words()`, on pages pdfium read and
+    pdfminer read, with the extractor's settings and others."""
+    from dagster_project.extraction.pdf.geometry import _page_text, _page_words
+    from dagster_project.extraction.pdf.reader import _deduped_page
+
+    settings = [
+        {"x_tolerance": 1.5, "y_tolerance": 3, "keep_blank_chars": False},
+        {},
+        {"x_tolerance": 0.5, "y_tolerance": 1},
+        {"keep_blank_chars": True},
+        {"split_at_punctuation": True},
+    ]
+    for fast in (True, False):
+        with pdfplumber.open(path) as pdf:
+            reader = PdfiumReader(pdf, path)
+            try:
+                for raw in pdf.pages:
+                    if fast:
+                        reader.fill(raw)
+                    page = _deduped_page(raw)
+                    assert page.chars
+                    assert _page_text(page) == page.extract_text(), raw.page_number
+                    for kw in settings:
+                        assert _page_words(page, **kw) == page.extract_words(**kw), (raw.page_number, kw)
+            finally:
+                reader.close()
+
+
 def test_pdfium_reads_rotated_and_word_space_pages() -> None:
     """The two documents pdfium read no page of: /Rotate 90 pages (Jiangsu 2019) and Word's space codes
     of different widths (Jiangsu court 2017) are now mostly read by pdfium (what is still declined and

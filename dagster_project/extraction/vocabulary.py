@@ -1,7 +1,7 @@
 """The patterns every reader of a table shares, once: what a printed amount, a classification code and a
 total label look like; and the label vocabularies dbt reads too (`label_value`, from the seed
-dbt/seeds/label_rules.csv).  (Label vocabularies of headers stay with their one reader: `classify.LABELS`,
-`FUND_LABELS`, `performance.PERFORMANCE_LABELS`.)"""
+dbt/seeds/label_rules.csv; `label_in` for the row-label sets the identity checks read).  (Label vocabularies
+of headers stay with their one reader: `classify.LABELS`, `FUND_LABELS`, `performance.PERFORMANCE_LABELS`.)"""
 
 from __future__ import annotations
 
@@ -91,3 +91,11 @@ def label_value(vocabulary: str, label: str | None, code: str | None = None) -> 
         if rule.matches(label, code):
             return rule.value
     return None
+
+
+def label_in(vocabulary: str, label: str | None, values: tuple[str, ...] | list[str] | None = None) -> bool:
+    """Whether a label is one of a vocabulary's rows: it gets a value from the vocabulary (`label_value`), and
+    that value is one of `values` when they are given.  dbt's macro `label_in` is the same test over the same
+    seed (the identity checks' 总计 / 本年合计 / carried rows of a 收支总表)."""
+    value = label_value(vocabulary, label)
+    return value is not None and (values is None or value in values)

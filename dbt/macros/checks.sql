@@ -73,11 +73,13 @@ regexp_replace(replace(coalesce({{ column }}_text, ''), ' ', ''), '^[一二三�
 {%- endmacro %}
 
 {# One side of a 收支总表: its 总计 = its 本年合计 + the items carried across the year. side is 'income' or
-   'expense' (the wide_cells columns <side>_item / <side>_amount); totals and currents are the labels of the
-   总计 and 本年合计 rows; carry is a predicate over `label` (and the wide row) that marks the carried
-   items; item names the identity in check_results. #}
-{% macro total_equals_current_plus_carry(side, totals, currents, carry, item) -%}
+   'expense' (the wide_cells columns <side>_item / <side>_amount); the rows are told apart by the seed
+   label_rules, vocabulary summary_<side>_row (values total; current_total and current; `carried`, the value of
+   the carried items: carried_in or carried_out); carry_also is a further predicate over the wide row that a
+   carried item must meet; item names the identity in check_results. #}
+{% macro total_equals_current_plus_carry(side, carried, item, carry_also='true') -%}
 {%- set amount = side ~ '_amount' -%}
+{%- set vocabulary = 'summary_' ~ side ~ '_row' -%}
 with w as ({{ wide_cells([side ~ '_item', amount], summary_table_kinds()) }}),
 
 l as (
@@ -85,20 +87,24 @@ l as (
 ),
 
 marked as (
-    select *, ({{ carry }}) as is_carry from l
+    select *,
+        {{ label_in(vocabulary, 'label', ['total']) }} as is_total,
+        {{ label_in(vocabulary, 'label', ['current_total', 'current']) }} as is_current,
+        (({{ carry_also }}) and {{ label_in(vocabulary, 'label', [carried]) }}) as is_carry
+    from l
 )
 
 select document_id, {{ agg_any('table_kind') }} as table_kind, table_index,
-    min(page) filter (where label in ({{ sql_literals(totals) }})) as page,
+    min(page) filter (where is_total) as page,
     {{ agg_any('subject_code') }} as subject_code,
     '{{ item }}' as item,
-    max({{ amount }}) filter (where label in ({{ sql_literals(totals) }})) as expected,
-    coalesce(max({{ amount }}) filter (where label in ({{ sql_literals(currents) }})), 0)
+    max({{ amount }}) filter (where is_total) as expected,
+    coalesce(max({{ amount }}) filter (where is_current), 0)
       + coalesce(sum({{ amount }}) filter (where is_carry), 0) as actual,
     1 + count({{ amount }}) filter (where is_carry) as n_terms,
     max(unit_yuan) as unit_yuan
 from marked
 group by document_id, table_index
-having count(*) filter (where label in ({{ sql_literals(totals) }})) > 0
-   and count(*) filter (where label in ({{ sql_literals(currents) }})) > 0
+having count(*) filter (where is_total) > 0
+   and count(*) filter (where is_current) > 0
 {%- endmacro %}

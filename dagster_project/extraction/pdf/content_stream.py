@@ -73,9 +73,14 @@ def page_rects(page_obj: Any, form_cache: dict[Any, list[Rect]]) -> dict[Rect, R
             form_cache[key] = _re_ops(xs.get_data())
         rects += form_cache[key]
     out: dict[Rect, Rect | None] = {}
-    for x, y, w, h in rects:
-        fx, fy, fw, fh = (np.float32(v) for v in (x, y, w, h))
-        k = (float(fx), float(fy), float(np.float32(fx + fw)), float(np.float32(fy + fh)))
+    if not rects:
+        return {}
+    # pdfium's corners, all rectangles at once: each number read as float32, the sums in float32
+    f32 = np.array(rects, dtype=np.float64).astype(np.float32)
+    keys = zip(
+        f32[:, 0].tolist(), f32[:, 1].tolist(), (f32[:, 0] + f32[:, 2]).tolist(), (f32[:, 1] + f32[:, 3]).tolist()
+    )
+    for (x, y, w, h), k in zip(rects, keys):
         corners = (x, y, x + w, y + h)
         out[k] = corners if out.get(k, corners) == corners else None
     return {k: v for k, v in out.items() if v is not None}

@@ -30,26 +30,22 @@ def _table_grid(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
     # the chars of a row: those whose middle lies within it, in page order (by bisection over the
     # middles: a table of many rows would otherwise test every char once per row)
     mids = [(c["top"] + c["bottom"]) / 2 for c in inside]
+    # a char is in the cell its left part lies in, not its centre: punctuation may hang past the edge
+    lefts = [c["x0"] + min(1.0, (c["x1"] - c["x0"]) / 4) for c in inside]
     by_mid = sorted(range(len(inside)), key=mids.__getitem__)
     sorted_mids = [mids[i] for i in by_mid]
     grid = []
     for row in table.rows:
         r_top, r_bottom = row.bbox[1], row.bbox[3]
         lo, hi = bisect_left(sorted_mids, r_top), bisect_right(sorted_mids, r_bottom)
-        row_chars = [inside[i] for i in sorted(by_mid[lo:hi])]
+        row_chars = [(inside[i], lefts[i], mids[i]) for i in sorted(by_mid[lo:hi])]
         cells = []
         for cell in row.cells:
             if cell is None:
                 cells.append("")
                 continue
             cx0, ctop, cx1, cbottom = cell
-            # by the glyph's left part, not its centre: punctuation may hang past the cell's edge
-            cell_chars = [
-                c
-                for c in row_chars
-                if cx0 <= c["x0"] + min(1.0, (c["x1"] - c["x0"]) / 4) < cx1
-                and ctop <= (c["top"] + c["bottom"]) / 2 <= cbottom
-            ]
+            cell_chars = [c for c, left, mid in row_chars if cx0 <= left < cx1 and ctop <= mid <= cbottom]
             cells.append(_cell_text(cell_chars, cell))
         grid.append(cells)
     return grid

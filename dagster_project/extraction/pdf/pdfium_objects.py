@@ -31,7 +31,7 @@ import ctypes
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -77,13 +77,26 @@ _IsGenerated = _lean("FPDFText_IsGenerated", ctypes.c_int, ctypes.c_void_p, ctyp
 _HasUnicodeMapError = _lean("FPDFText_HasUnicodeMapError", ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
 _GetTextObject = _lean("FPDFText_GetTextObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _GetUnicode = _lean("FPDFText_GetUnicode", ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+# the out-parameters as plain addresses too (ctypes checks a byref against a POINTER type per call)
 _GetCharOrigin = _lean(
-    "FPDFText_GetCharOrigin", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, _P_DOUBLE, _P_DOUBLE
+    "FPDFText_GetCharOrigin", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p
 )
-_P_FLOAT = ctypes.POINTER(ctypes.c_float)
 _CountSegments = _lean("FPDFPath_CountSegments", ctypes.c_int, ctypes.c_void_p)
 _GetPathSegment = _lean("FPDFPath_GetPathSegment", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_GetPoint = _lean("FPDFPathSegment_GetPoint", ctypes.c_int, ctypes.c_void_p, _P_FLOAT, _P_FLOAT)
+_GetPoint = _lean("FPDFPathSegment_GetPoint", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+# page objects by address (the per-path calls)
+_CountObjects = _lean("FPDFPage_CountObjects", ctypes.c_int, ctypes.c_void_p)
+_GetObject = _lean("FPDFPage_GetObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_FormCountObjects = _lean("FPDFFormObj_CountObjects", ctypes.c_int, ctypes.c_void_p)
+_FormGetObject = _lean("FPDFFormObj_GetObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
+_GetType = _lean("FPDFPageObj_GetType", ctypes.c_int, ctypes.c_void_p)
+_GetDrawMode = _lean("FPDFPath_GetDrawMode", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+_GetMatrix = _lean("FPDFPageObj_GetMatrix", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_PAGEOBJ_PATH, _PAGEOBJ_TEXT, _PAGEOBJ_FORM = (
+    pdfium_c.FPDF_PAGEOBJ_PATH,
+    pdfium_c.FPDF_PAGEOBJ_TEXT,
+    pdfium_c.FPDF_PAGEOBJ_FORM,
+)
 _GetSegmentType = _lean("FPDFPathSegment_GetType", ctypes.c_int, ctypes.c_void_p)
 _GetClose = _lean("FPDFPathSegment_GetClose", ctypes.c_int, ctypes.c_void_p)
 _GetCharBox = _lean(
@@ -162,12 +175,16 @@ class _Paint:
     stroke: bool
 
 
+_PAINTS = {(fill, stroke): _Paint(fill, stroke) for fill in (False, True) for stroke in (False, True)}
+
+
 @dataclass
 class _Font:
     """A pdfminer font (for the widths, descent and name pdfminer would use) and its Unicode → cid map."""
 
     font: PDFFont
     cids: dict[str, list[int]]
+    widths: dict[str, list[float]] = field(default_factory=dict)  # text → its codes' widths, sorted
 
 
 def _reverse_unicode(font: PDFFont) -> dict[str, list[int]]:
@@ -194,13 +211,15 @@ class PdfiumReader:
         self.doc = pdfium.PdfDocument(path)
         self._fonts: dict[int, _Font] = {}  # pdfminer font object id → _Font
         self._name_buf = ctypes.create_string_buffer(256)
-        self._advance_cache: dict[tuple[int, str, float, float], list[tuple[float, float]]] = {}
+        self._advance_cache: dict[tuple[int, float, float], dict[str, list[tuple[float, float]]]] = {}
         self._page_fonts_cache: dict[int, tuple[Any, dict[str, list[_Font]]]] = {}
         # out-parameters of pdfium calls, reused
         self._size = ctypes.c_float()
         self._fs = pdfium_c.FS_MATRIX()
         self._bounds = tuple(ctypes.c_float() for _ in range(4))
         self._box = tuple(ctypes.c_double() for _ in range(4))
+        self._origin = (ctypes.c_double * 2)()
+        self._point = (ctypes.c_float * 2)()
         self._loose = pdfium_c.FS_RECTF()
         self._rects_page: Any = None
         self._rects: dict[tuple[float, float, float, float], tuple[float, float, float, float]] = {}
@@ -290,37 +309,40 @@ class PdfiumReader:
         """Paths → objects; returns the text objects {address: (handle, matrix from the space the object
         lies in (a form XObject's) to pdfminer's page space)} in content order."""
         text_objs: dict[int, tuple[Any, Matrix]] = {}
-        fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-        fs = pdfium_c.FS_MATRIX()
+        modes = (ctypes.c_int * 2)()  # fill mode, stroke
+        p_fill, p_stroke = ctypes.addressof(modes), ctypes.addressof(modes) + ctypes.sizeof(ctypes.c_int)
+        fs = self._fs
+        p_fs = ctypes.addressof(fs)
 
-        def visit(obj: Any, parent: Matrix) -> None:
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
-                m = _mult(_matrix(fs), parent)
-                for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                    visit(pdfium_c.FPDFFormObj_GetObject(obj, j), m)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                text_objs[ctypes.cast(obj, ctypes.c_void_p).value] = (obj, parent)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+        def visit(obj: int, parent: Matrix) -> None:
+            kind = _GetType(obj)
+            if kind == _PAGEOBJ_PATH:
+                if not _GetDrawMode(obj, p_fill, p_stroke):
                     raise Unsupported("path draw mode")
-                if fill_mode.value == 0 and not stroke.value:
+                fill_mode, stroke = modes
+                if fill_mode == 0 and not stroke:
                     return  # a clipping path only ("W n"): pdfminer paints nothing either
-                pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
-                paint = _Paint(fill=fill_mode.value != 0, stroke=bool(stroke.value))
+                _GetMatrix(obj, p_fs)
+                paint = _PAINTS[fill_mode != 0, bool(stroke)]
                 self._path(obj, _mult(_matrix(fs), parent), paint, page, objects)
+            elif kind == _PAGEOBJ_TEXT:
+                text_objs[obj] = (ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT), parent)
+            elif kind == _PAGEOBJ_FORM:
+                _GetMatrix(obj, p_fs)
+                m = _mult(_matrix(fs), parent)
+                for j in range(_FormCountObjects(obj)):
+                    visit(_FormGetObject(obj, j), m)
 
-        for i in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-            visit(pdfium_c.FPDFPage_GetObject(raw_page, i), ctm)
+        page_addr = ctypes.cast(raw_page, ctypes.c_void_p).value
+        for i in range(_CountObjects(page_addr)):
+            visit(_GetObject(page_addr, i), ctm)
         return text_objs
 
     def _path(
-        self, obj: Any, ctm: Matrix, paint: _Paint, page: Any, objects: dict[str, list[dict[str, Any]]]
+        self, addr: int, ctm: Matrix, paint: _Paint, page: Any, objects: dict[str, list[dict[str, Any]]]
     ) -> None:
-        x, y = ctypes.c_float(), ctypes.c_float()
-        px, py = ctypes.byref(x), ctypes.byref(y)
-        addr = ctypes.cast(obj, ctypes.c_void_p).value
+        point = self._point
+        px, py = ctypes.addressof(point), ctypes.addressof(point) + ctypes.sizeof(ctypes.c_float)
         raw: list[tuple[Any, ...]] = []  # pdfium's float32 points, for the rectangle lookup
         for i in range(_CountSegments(addr)):
             seg = _GetPathSegment(addr, i)
@@ -328,7 +350,7 @@ class PdfiumReader:
             kind = _GetSegmentType(seg)
             if kind not in (_MOVETO, _LINETO, _BEZIERTO):
                 raise Unsupported("path segment type")
-            raw.append((kind, x.value, y.value))
+            raw.append((kind, *point))
             if _GetClose(seg):
                 raw.append(("h",))
         path = self._rect_from_stream(raw, page)
@@ -388,23 +410,25 @@ class PdfiumReader:
             # page space (pdfium's are in the unrotated PDF space: the page's /Rotate applied here)
             glyphs: dict[int, list[tuple[int, int, float, float]]] = {addr: [] for addr in text_objs}
             rotated = ctm != _IDENTITY
+            ma, mb, mc, md, me, mf = ctm
             tpv = ctypes.cast(tp, ctypes.c_void_p).value
-            ox, oy = ctypes.c_double(), ctypes.c_double()
-            p_ox, p_oy = ctypes.byref(ox), ctypes.byref(oy)
+            origin = self._origin
+            p_ox, p_oy = ctypes.addressof(origin), ctypes.addressof(origin) + ctypes.sizeof(ctypes.c_double)
+            get = glyphs.get
             for i in range(pdfium_c.FPDFText_CountChars(tp)):
                 if _IsGenerated(tpv, i):
                     continue
                 if _HasUnicodeMapError(tpv, i):
                     raise Unsupported("glyph without a Unicode mapping")
-                found = glyphs.get(_GetTextObject(tpv, i))
+                found = get(_GetTextObject(tpv, i))
                 if found is None:
                     raise Unsupported("glyph of an unknown text object")
                 _GetCharOrigin(tpv, i, p_ox, p_oy)
-                if rotated:
-                    gx, gy = apply_matrix_pt(ctm, (ox.value, oy.value))
-                    found.append((i, _GetUnicode(tpv, i), gx, gy))
+                x, y = origin
+                if rotated:  # pdfminer's apply_matrix_pt, written out
+                    found.append((i, _GetUnicode(tpv, i), ma * x + mc * y + me, mb * x + md * y + mf))
                 else:
-                    found.append((i, _GetUnicode(tpv, i), ox.value, oy.value))
+                    found.append((i, _GetUnicode(tpv, i), x, y))
             chars: list[dict[str, Any]] = []
             font_cache: dict[int, list[_Font]] = {}
             chain: _Chain | None = None
@@ -481,6 +505,29 @@ class PdfiumReader:
                 raise _NeedsStream("string placed where one with character spacing ended")
             if show is None or not show.positioned:
                 x = chain.pdfminer_end
+        # the keys and values pdfminer + pdfplumber give a char, in their order; what differs between the
+        # glyphs of one string is set on a copy
+        base = {
+            "matrix": None,
+            "fontname": fontname,
+            "adv": None,
+            "upright": upright,
+            "x0": None,
+            "y0": y0,
+            "x1": None,
+            "y1": y1,
+            "width": None,
+            "height": y1 - y0,
+            "size": y1 - y0,
+            "mcid": None,
+            "tag": None,
+            "object_type": "char",
+            "page_number": pno,
+            "text": None,
+            "top": top,
+            "bottom": bottom,
+            "doctop": doctop,
+        }
         prev: tuple[str, float, float, float] | None = None
         for glyph in seq:
             text, adv, _, gx = glyph
@@ -491,29 +538,14 @@ class PdfiumReader:
                 x = x + a * prev[1] + (extra if abs(extra) > 1e-3 else 0.0)
             prev = glyph
             x1 = a * adv + x
-            out.append(
-                {
-                    "matrix": (a, b, c, d, x, f),
-                    "fontname": fontname,
-                    "adv": adv,
-                    "upright": upright,
-                    "x0": x,
-                    "y0": y0,
-                    "x1": x1,
-                    "y1": y1,
-                    "width": x1 - x,
-                    "height": y1 - y0,
-                    "size": y1 - y0,
-                    "mcid": None,
-                    "tag": None,
-                    "object_type": "char",
-                    "page_number": pno,
-                    "text": text,
-                    "top": top,
-                    "bottom": bottom,
-                    "doctop": doctop,
-                }
-            )
+            char = base.copy()
+            char["matrix"] = (a, b, c, d, x, f)
+            char["adv"] = adv
+            char["x0"] = x
+            char["x1"] = x1
+            char["width"] = x1 - x
+            char["text"] = text
+            out.append(char)
         if math.isnan(charspace):
             return None
         # pdfminer adds the character spacing between the glyphs of a string, not after its last one
@@ -559,8 +591,10 @@ class PdfiumReader:
         if glyphs and (abs(glyphs[0][2] - e) > 1e-3 or abs(glyphs[0][3] - f) > 1e-3):
             raise _NeedsStream("text object starts before its first glyph")
         texts = [_glyph_text(u, font) for _, u, _, _ in glyphs]
-        by_text = {text: self._advance_options(font, text, fontsize, a) for text in set(texts)}
-        options = [by_text[text] for text in texts]
+        sized = self._sized_advances(font, fontsize, a)
+        options = [
+            sized[text] if text in sized else self._advance_options(font, text, fontsize, a) for text in texts
+        ]
         seq = [
             (text, *(opts[0] if len(opts) == 1 else self._drawn_width(tp, g[0], ctm, opts)), g[2])
             for g, text, opts in zip(glyphs, texts, options)
@@ -673,16 +707,26 @@ class PdfiumReader:
         """`_advances` of each width the codes pdfminer reads as `text` have: several where a font maps
         codes of different widths to one text (Word's TrueType fonts without a ToUnicode map: codes 32,
         160 and 173 all read as a space); pdfium does not say which code it drew."""
-        key = (id(font), text, fontsize, a)
-        found = self._advance_cache.get(key)
+        sized = self._sized_advances(font, fontsize, a)
+        found = sized.get(text)
         if found is None:
-            cids = font.cids.get(text)
-            if not cids:
-                raise _NeedsStream(f"no cid for {text!r}")
-            widths = sorted({font.font.char_width(cid) for cid in cids})
-            found = self._advance_cache[key] = [
+            widths = font.widths.get(text)
+            if widths is None:
+                cids = font.cids.get(text)
+                if not cids:
+                    raise _NeedsStream(f"no cid for {text!r}")
+                widths = font.widths[text] = sorted({font.font.char_width(cid) for cid in cids})
+            found = sized[text] = [
                 (w * fontsize, a * math.floor(w * 1000 + 1e-6) * fontsize / 1000) for w in widths
             ]
+        return found
+
+    def _sized_advances(self, font: _Font, fontsize: float, a: float) -> dict[str, list[tuple[float, float]]]:
+        """The `_advance_options` found so far of the font at this size and scale, by text."""
+        key = (id(font), fontsize, a)
+        found = self._advance_cache.get(key)
+        if found is None:
+            found = self._advance_cache[key] = {}
         return found
 
     def _drawn_width(
@@ -877,7 +921,8 @@ def _paint_path(
             _paint_path(path[m.start(0) : m.end(0)], ctm, paint, page, objects)
         return
     raw_pts = [p[-2:] if p[0] != "h" else path[0][-2:] for p in path]
-    pts = [apply_matrix_pt(ctm, pt) for pt in raw_pts]
+    a, b, c, d, e, f = ctm
+    pts = [(a * x + c * y + e, b * x + d * y + f) for x, y in raw_pts]  # pdfminer's apply_matrix_pt
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape = shape[:-2] + "h"
         pts.pop()

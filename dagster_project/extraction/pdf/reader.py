@@ -21,7 +21,7 @@ from .document import (
     ExtractionError,
     NoTextLayerError,
 )
-from .geometry import _find_tables, _inside, _text_lines
+from .geometry import _find_tables, _inside, _page_text, _page_words, _text_lines
 from .grid import _page_table
 from .pdfium_objects import PdfiumReader
 
@@ -177,14 +177,14 @@ def _extract(path: Path, fast: bool) -> ExtractedDocument:
                 page = _deduped_page(raw_page)
                 chars = page.chars
                 total_chars += sum(1 for c in chars if c["text"].strip())
-                pages_text.append(normalize_text(page.extract_text()))
+                pages_text.append(normalize_text(_page_text(page)))
                 found = _find_tables(page)
                 pairs = [(t.bbox, _page_table(t, chars)) for t in found]
                 page_tables = [pt for _, pt in pairs if pt is not None]
                 bboxes = [(b[0], pt.top, b[2], b[3]) for b, pt in pairs if pt is not None]
                 words = [
                     w
-                    for w in page.extract_words(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False)
+                    for w in _page_words(page, x_tolerance=1.5, y_tolerance=3, keep_blank_chars=False)
                     if not any(_inside(w, b) for b in bboxes)
                 ]
                 lines = _text_lines(words)

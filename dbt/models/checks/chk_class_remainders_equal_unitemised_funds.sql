@@ -5,13 +5,23 @@ with w as ({{ wide_cells(['income_item', 'income_amount'], ['income_expenditure_
 
 l as (select *, {{ row_label('income_item') }} as label from w),
 
+-- the rows' labels: seed label_rules, vocabulary summary_income_row
+marked as (
+    select *,
+        {{ label_in('summary_income_row', 'label', ['current_total', 'current_subtotal']) }} as is_current,
+        {{ label_in('summary_income_row', 'label', ['total']) }} as is_total,
+        {{ label_in('summary_income_row', 'label', ['fiscal']) }} as is_fiscal,
+        {{ label_in('summary_income_row', 'label', ['gpb']) }} as is_gpb
+    from l
+),
+
 income as (
     select document_id, min(page) as page, max(unit_yuan) as unit_yuan,
-        coalesce(max(income_amount) filter (where label in ('本年收入合计', '当年收入小计', '本年收入小计')),
-                 max(income_amount) filter (where label in ('收入总计', '收入合计', '总计'))) as current_income,
-        max(income_amount) filter (where label like '财政拨款%') as fiscal,
-        max(income_amount) filter (where label like '一般公共预算%') as gpb
-    from l group by document_id
+        coalesce(max(income_amount) filter (where is_current),
+                 max(income_amount) filter (where is_total)) as current_income,
+        max(income_amount) filter (where is_fiscal) as fiscal,
+        max(income_amount) filter (where is_gpb) as gpb
+    from marked group by document_id
 ),
 
 lines as (

@@ -14,11 +14,19 @@ totals as (
 
 income as ({{ wide_cells(['income_item', 'income_amount'], ['income_expenditure_summary']) }}),
 
+-- the label as printed (spaces removed, ordinal kept): seed label_rules, vocabularies gpb_income_printed and
+-- summary_income_row
+printed as (
+    select *,
+        {{ label_in('gpb_income_printed', "replace(income_item_text, ' ', '')") }} as is_gpb,
+        {{ label_in('summary_income_row', "replace(income_item_text, ' ', '')", ['current_total']) }} as is_current
+    from income
+),
+
 gpb_only as (  -- all funding is general public budget: 一般公共预算 income = 本年收入合计
-    select document_id from income
+    select document_id from printed
     group by document_id
-    having max(income_amount) filter (where replace(income_item_text, ' ', '') like '%一般公共预算%')
-         = max(income_amount) filter (where replace(income_item_text, ' ', '') in ('本年收入合计'))
+    having max(income_amount) filter (where is_gpb) = max(income_amount) filter (where is_current)
 ),
 
 pairs as (

@@ -38,15 +38,21 @@ by_row as ({{ wide_cells(['item', 'total'], ['three_public']) }}),  -- its preci
 
 l as (select *, replace(coalesce(item_text, ''), ' ', '') as label from by_row),
 
+-- the “三公”经费小计 row: seed label_rules, vocabulary three_public_row; its three items are the rows numbered
+-- 一、二、三 (the numbering is the table's structure, not a label vocabulary)
+marked as (
+    select *, {{ label_in('three_public_row', 'label', ['subtotal']) }} as is_subtotal from l
+),
+
 rows_ as (
     select document_id, {{ agg_any('table_kind') }} as table_kind, table_index,
-        min(page) filter (where label like '%三公%小计%') as page, {{ agg_any('subject_code') }} as subject_code,
+        min(page) filter (where is_subtotal) as page, {{ agg_any('subject_code') }} as subject_code,
         '三公小计 = 出国 + 用车 + 接待 (rows)' as item,
-        coalesce(max(total) filter (where label like '%三公%小计%'), 0) as expected,
+        coalesce(max(total) filter (where is_subtotal), 0) as expected,
         coalesce(sum(total) filter (where {{ regex_like('label', "'^[一二三]、(因公出国|公务用车|公务接待)'") }}), 0) as actual,
         4 as n_terms, max(unit_yuan) as unit_yuan
-    from l group by document_id, table_index
-    having count(*) filter (where label like '%三公%小计%') = 1
+    from marked group by document_id, table_index
+    having count(*) filter (where is_subtotal) = 1
 )
 
 select * from columns_

@@ -4,8 +4,9 @@
 --   funds 'gpb' 一般公共预算 / 'gov_fund' 政府性基金 / 'soe' 国有资本经营 from the 财政拨款收入支出决算总表
 --     (fiscal_income_expenditure_summary): the fund's 本年收入 row above 年初财政拨款结转和结余, its 年初 row
 --     below it, and the fund's columns of the 本年支出合计 and 年末财政拨款结转和结余 rows.
--- Only tables that print a 年末 balance (budgets' 收支总表 do not) are read. The labels are read here once;
--- mart_fund_balances, mart_budget_execution_totals and chk_fund_balances use them.
+-- Only tables that print a 年末 balance (budgets' 收支总表 do not) are read. The labels are read here once
+-- (what each means: seed label_rules, vocabularies fund_balance_row and fiscal_fund); mart_fund_balances,
+-- mart_budget_execution_totals and chk_fund_balances use them.
 with cells as (
     select c.document_id, c.table_index, c.table_kind, c.row_index, c.page, c.subject_code, c.column_name,
         c.amount_yuan,
@@ -31,54 +32,58 @@ wide as (
     group by document_id, table_index, row_index
 ),
 
+marked as (  -- what each side's label is (opening_balance, income, …) and the fund an income row names
+    select *,
+        {{ label_rule('fund_balance_row', 'income_label') }} as income_row,
+        {{ label_rule('fund_balance_row', 'expense_label') }} as expense_row,
+        {{ label_rule('fiscal_fund', 'income_label') }} as income_fund
+    from wide
+),
+
 tables as (  -- the tables that state a closing balance, and where their opening block starts
     select document_id, table_index, min(table_kind) as table_kind, min(subject_code) as subject_code,
-        min(case when income_label like '年初%结转和结余' then row_index end) as opening_row,
-        min(case when expense_label like '年末%结转和结余' then page end) as page
-    from wide
+        min(case when income_row = 'opening_balance' then row_index end) as opening_row,
+        min(case when expense_row = 'closing_balance' then page end) as page
+    from marked
     group by document_id, table_index
-    having count(case when expense_label like '年末%结转和结余' then 1 end) > 0
+    having count(case when expense_row = 'closing_balance' then 1 end) > 0
 ),
 
 whole as (
     select t.document_id, t.table_index, t.table_kind, t.subject_code, t.page, 'all' as fund,
-        max(case when w.income_label like '年初%结转和结余' then w.income_amount end) as opening_balance_yuan,
-        max(case when w.income_label = '本年收入合计' then w.income_amount end) as income_yuan,
-        max(case when w.income_label = '使用非财政拨款结余' then w.income_amount end) as non_fiscal_surplus_used_yuan,
-        max(case when w.expense_label = '本年支出合计' then w.expense_amount end) as expenditure_yuan,
-        max(case when w.expense_label = '结余分配' then w.expense_amount end) as surplus_distribution_yuan,
-        max(case when w.expense_label like '年末%结转和结余' then w.expense_amount end) as closing_balance_yuan
+        max(case when w.income_row = 'opening_balance' then w.income_amount end) as opening_balance_yuan,
+        max(case when w.income_row = 'income' then w.income_amount end) as income_yuan,
+        max(case when w.income_row = 'non_fiscal_surplus_used' then w.income_amount end) as non_fiscal_surplus_used_yuan,
+        max(case when w.expense_row = 'expenditure' then w.expense_amount end) as expenditure_yuan,
+        max(case when w.expense_row = 'surplus_distribution' then w.expense_amount end) as surplus_distribution_yuan,
+        max(case when w.expense_row = 'closing_balance' then w.expense_amount end) as closing_balance_yuan
     from tables t
-    join wide w using (document_id, table_index)
+    join marked w using (document_id, table_index)
     where t.table_kind = 'income_expenditure_summary'
     group by t.document_id, t.table_index, t.table_kind, t.subject_code, t.page
 ),
 
-funds as (  -- 一般公共预算财政拨款, or 一般公共预算拨款 (Hebei), …
-    select * from (values
-        ('gpb', '一般公共预算%拨款'),
-        ('gov_fund', '政府性基金预算%拨款'),
-        ('soe', '国有资本经营预算%拨款')
-    ) as f(fund, fund_label)
+funds as (  -- the funds of the 财政拨款收入支出决算总表 (their printed labels: label_rules fiscal_fund)
+    select * from (values ('gpb'), ('gov_fund'), ('soe')) as f(fund)
 ),
 
 by_fund as (
     select t.document_id, t.table_index, t.table_kind, t.subject_code, t.page, f.fund,
-        max(case when w.income_label like f.fund_label and w.row_index > t.opening_row then w.income_amount end)
+        max(case when w.income_fund = f.fund and w.row_index > t.opening_row then w.income_amount end)
             as opening_balance_yuan,
-        max(case when w.income_label like f.fund_label and w.row_index < t.opening_row then w.income_amount end)
+        max(case when w.income_fund = f.fund and w.row_index < t.opening_row then w.income_amount end)
             as income_yuan,
         cast(null as decimal(20, 2)) as non_fiscal_surplus_used_yuan,
-        max(case when w.expense_label = '本年支出合计' then
+        max(case when w.expense_row = 'expenditure' then
                  case f.fund when 'gpb' then w.expense_gpb when 'gov_fund' then w.expense_gov_fund
                                  else w.expense_soe end end) as expenditure_yuan,
         cast(null as decimal(20, 2)) as surplus_distribution_yuan,
-        max(case when w.expense_label like '年末%结转和结余' then
+        max(case when w.expense_row = 'closing_balance' then
                  case f.fund when 'gpb' then w.expense_gpb when 'gov_fund' then w.expense_gov_fund
                                  else w.expense_soe end end) as closing_balance_yuan
     from tables t
     cross join funds f
-    join wide w using (document_id, table_index)
+    join marked w using (document_id, table_index)
     where t.table_kind = 'fiscal_income_expenditure_summary' and t.opening_row is not null
     group by t.document_id, t.table_index, t.table_kind, t.subject_code, t.page, f.fund
 )
