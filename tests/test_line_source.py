@@ -97,7 +97,7 @@ def test_a_misread_first_source_switches_to_the_next_that_closes(damaged):
     reason = d["line_source_reason"]
     stated = float(damaged["facts_before"][doc])
     assert reason.startswith(f"支出总表 Σ {stated - SHORTFALL:,.2f} ≠ stated {stated:,.2f} (p. "), reason
-    assert "(+1 more parts); 一般公共预算支出表 closes: " in reason and reason.endswith("and its 2 unit parts"), reason
+    assert "(+1 more); 一般公共预算支出表 closes: " in reason and reason.endswith("and its 2 unit parts"), reason
     # the facts equal the stated totals again: for the document and for each unit part
     rows = facts_vs_stated(wh, doc)
     assert len(rows) == 3 and all(status != "fail" for _, status, _, _ in rows), rows

@@ -182,3 +182,25 @@ case when {{ d }}.doc_kind = 'department' then coalesce({{ d }}.department_code,
     where c.column_name in ({{ sql_literals(check_amount_columns() | sort) }})
     group by c.document_id, c.table_index, c.row_index
 {%- endmacro %}
+
+{# A subquery: what each document's 收支总表 states on its income side, for the class remainders
+   (chk_class_remainders_equal_unitemised_funds, int_line_source_candidates): document_id, page, unit_yuan,
+   current_income (本年收入合计, else 收入总计), fiscal (财政拨款…) and gpb (一般公共预算…). #}
+{% macro summary_income() -%}
+    select document_id, min(page) as page, max(unit_yuan) as unit_yuan,
+        coalesce(max(income_amount) filter (where label in ('本年收入合计', '当年收入小计', '本年收入小计')),
+                 max(income_amount) filter (where label in ('收入总计', '收入合计', '总计'))) as current_income,
+        max(income_amount) filter (where label like '财政拨款%') as fiscal,
+        max(income_amount) filter (where label like '一般公共预算%') as gpb
+    from (
+        select w.*, {{ row_label('income_item') }} as label
+        from ({{ wide_cells(['income_item', 'income_amount'], ['income_expenditure_summary']) }}) w
+    ) l
+    group by document_id
+{%- endmacro %}
+
+{# The income the itemised lines of `line_source` do not cover, over a summary_income row `i`: 本年收入 −
+   财政拨款 (or − 一般公共预算 when the lines are the 一般公共预算支出表's): what the class remainders must add up to. #}
+{% macro unitemised_funds(i, line_source) -%}
+({{ i }}.current_income - coalesce(case {{ line_source }} when 'gpb_expenditure' then {{ i }}.gpb else {{ i }}.fiscal end, 0))
+{%- endmacro %}

@@ -6,6 +6,10 @@
 -- both). The choice: the first source by the fixed rank (支出总表, 财政拨款支出表, 一般公共预算支出表) that
 -- closes; when none does, the first by rank, as before — the document then fails that check and is
 -- incomplete, which is the truth. Never a mixture: all of a document's lines come from the chosen source.
+-- A partial source (财政拨款支出表, 一般公共预算支出表) closes only if its class remainders also add up to the
+-- income it leaves unitemised, as chk_class_remainders_equal_unitemised_funds judges them (macros
+-- summary_income, unitemised_funds): remainders fill every class up to the 收支总表, so they would otherwise
+-- hide any line the source lost.
 -- A source compared with no stated total (the document states none) does not fail. No cycle: this model
 -- reads the candidates and the stated totals, never the checks models.
 with candidates as (select * from {{ ref('int_line_source_candidates') }}),
@@ -34,20 +38,34 @@ parts as (
 
 compared as ({{ parts_against_stated_totals('parts', 'stated_by_source', ['source_rank']) }}),
 
-verdicts as (
-    select c.*, greatest(c.lines_unit_yuan, src.totals_unit_yuan) as unit_yuan,
-        {{ within_tolerance('c.expected', 'c.actual', 'c.n_terms', 'greatest(c.lines_unit_yuan, src.totals_unit_yuan)') }}
-            as closes,
-        -- "Σ 3,120.00 ≠ stated 3,164.27 (p. 7)", a unit part named: "unit 123001 Σ … (p. 9)"
-        case when c.is_own then '' else 'unit ' || coalesce(c.unit_code, '?') || ' ' end
-            || 'Σ ' || {{ format_yuan('c.actual') }}
-            || case when c.actual = c.expected then ' = '
-                    when {{ within_tolerance('c.expected', 'c.actual', 'c.n_terms', 'greatest(c.lines_unit_yuan, src.totals_unit_yuan)') }}
-                    then ' ≈ ' else ' ≠ ' end
-            || 'stated ' || {{ format_yuan('c.expected') }}
-            || coalesce(' (p. ' || cast(c.page as varchar) || ')', '') as comparison
+comparisons as (
+    -- the document (ord 0) and each unit part (ord 1) against their stated totals
+    select c.document_id, c.source_rank, case when c.is_own then 0 else 1 end as ord, c.unit_code, c.page,
+        c.expected, c.actual, c.n_terms, greatest(c.lines_unit_yuan, src.totals_unit_yuan) as unit_yuan,
+        case when c.is_own then '' else 'unit ' || coalesce(c.unit_code, '?') || ' ' end as subject,
+        'stated' as side
     from compared c
     join sources src on src.document_id = c.document_id and src.source_rank = c.source_rank
+    union all
+    -- a partial source's class remainders (ord 2) against the income its lines do not cover
+    select document_id, source_rank, 2, unit_code, unitemised_page, unitemised_yuan, remainder_amount,
+        remainder_terms + 2, greatest(unitemised_unit_yuan, remainder_unit_yuan), 'class remainders ',
+        'unitemised funds'
+    from candidates
+    where is_own and remainders_compared
+),
+
+verdicts as (
+    select c.*,
+        {{ within_tolerance('c.expected', 'c.actual', 'c.n_terms', 'c.unit_yuan') }} as closes,
+        -- "Σ 3,120.00 ≠ stated 3,164.27 (p. 7)", a unit part named: "unit 123001 Σ … (p. 9)"
+        c.subject || 'Σ ' || {{ format_yuan('c.actual') }}
+            || case when c.actual = c.expected then ' = '
+                    when {{ within_tolerance('c.expected', 'c.actual', 'c.n_terms', 'c.unit_yuan') }} then ' ≈ '
+                    else ' ≠ ' end
+            || c.side || ' ' || {{ format_yuan('coalesce(c.expected, 0)') }}
+            || coalesce(' (p. ' || cast(c.page as varchar) || ')', '') as comparison
+    from comparisons c
 ),
 
 judged as (  -- one row per document × source
@@ -56,8 +74,9 @@ judged as (  -- one row per document × source
         coalesce(bool_and(v.closes), true) as closes,
         count(v.document_id) as n_compared,
         count(v.document_id) - count(case when v.closes then 1 end) as n_failing,
-        {{ agg_first('v.comparison', 'v.is_own desc, v.unit_code', 'not v.closes') }} as first_failure,
-        {{ agg_first('v.comparison', 'v.is_own desc, v.unit_code', 'v.closes') }} as first_closing
+        {{ agg_first('v.comparison', 'v.ord, v.unit_code', 'not v.closes') }} as first_failure,
+        {{ agg_first('v.comparison', 'v.ord, v.unit_code', 'v.closes') }} as first_closing,
+        count(case when v.ord = 1 then 1 end) as n_unit_parts
     from sources src
     left join verdicts v on v.document_id = src.document_id and v.source_rank = src.source_rank
     group by src.document_id, src.source_rank, src.line_source
@@ -66,7 +85,7 @@ judged as (  -- one row per document × source
 described as (
     select *,
         label || ' ' || first_failure
-            || case when n_failing > 1 then ' (+' || cast(n_failing - 1 as varchar) || ' more parts)' else '' end
+            || case when n_failing > 1 then ' (+' || cast(n_failing - 1 as varchar) || ' more)' else '' end
             as failure_text
     from judged
 ),
@@ -96,7 +115,7 @@ select r.document_id, r.source_rank, r.line_source, r.closes, r.n_sources,
         when r.n_compared = 0 then
             r.label || ': no stated total to compare with; first by rank'
         else coalesce(f.failures || '; ', '') || r.label || ' closes: ' || r.first_closing
-            || case when r.n_compared > 1 then ', and its ' || cast(r.n_compared - 1 as varchar) || ' unit parts'
+            || case when r.n_unit_parts > 0 then ', and its ' || cast(r.n_unit_parts as varchar) || ' unit parts'
                     else '' end
     end as line_source_reason
 from ranked r
