@@ -127,26 +127,28 @@ def test_status_and_the_untouched_documents_keep_their_source(damaged, wh):
     assert "lines: 支出总表 Σ " in out and "lines: no source closes: " in out, out
 
 
-def test_the_choice_agrees_with_the_check(sample_build, wh):
-    """On every sample document: the chosen source closes exactly when the facts pass
-    facts_sum_to_stated_total, and the chosen candidate's Σ per part is what the check compared."""
-    build_db = duckdb.connect(str(build_file(sample_build[0])), read_only=True)
-    try:
-        chosen = build_db.execute("""
-            select c.document_id, c.closes, p.unit_code, p.is_own, p.amount
-            from intermediate.int_line_source_choice c
-            join intermediate.int_line_source_candidates p using (document_id, source_rank)""").fetchall()
-    finally:
-        build_db.close()
-    results = wh.execute("""select document_id, subject_code, item, status, actual_yuan from check_results
-                            where identity = 'facts_sum_to_stated_total'""").fetchall()
-    assert {d for d, *_ in chosen} == {d for d, *_ in results}
-    for doc in {d for d, *_ in chosen}:
-        closes = {c for d, c, *_ in chosen if d == doc}
-        assert closes == {all(status != "fail" for d, _, _, status, _ in results if d == doc)}, doc
-        own = [float(amount) for d, _, _, is_own, amount in chosen if d == doc and is_own]
-        checked = [float(actual) for d, _, item, _, actual in results if d == doc and "of unit" not in item]
-        assert own == checked, doc
+@pytest.mark.parametrize("which", ["sample_build", "real_build"])
+def test_the_choice_agrees_with_the_checks(which, request):
+    """On every sample and real document: the chosen source closes exactly when the facts pass
+    facts_sum_to_stated_total and class_remainders_equal_unitemised_funds, and the chosen candidate's Σ is
+    what the first compared."""
+    warehouse = request.getfixturevalue(which)[0]
+    chosen = query(build_file(warehouse), """
+        select c.document_id, c.closes, p.amount
+        from intermediate.int_line_source_choice c
+        join intermediate.int_line_source_candidates p using (document_id, source_rank)
+        where p.is_own""")
+    results = query(warehouse, """
+        select document_id, identity, item, status, actual_yuan from check_results
+        where identity in ('facts_sum_to_stated_total', 'class_remainders_equal_unitemised_funds')""")
+    assert chosen and {d for d, *_ in chosen} == {d for d, i, *_ in results if i == "facts_sum_to_stated_total"}
+    for doc, closes, amount in chosen:
+        assert closes == all(status != "fail" for d, _, _, status, _ in results if d == doc), doc
+        checked = [float(actual) for d, identity, item, _, actual in results
+                   if d == doc and identity == "facts_sum_to_stated_total" and "of unit" not in item]
+        assert checked == [float(amount)], doc
+    if which == "real_build":  # Jiangsu's 财政拨款支出表 lines come with class remainders, judged on both sides
+        assert any(i == "class_remainders_equal_unitemised_funds" for _, i, *_ in results)
 
 
 def _sql_macros():
