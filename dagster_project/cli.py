@@ -204,10 +204,13 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     checks = _failed_checks(paths.warehouse)
     verdicts = {v.document_id: v for v in _verdicts(paths.warehouse)}
+    line_sources = _line_sources(paths.warehouse)
     for doc, name, status, sidecar in rows:
         v = verdicts.get(doc)
         note = f"  (sidecar rejected: {sidecar})" if sidecar else ""
         print(f"{doc[:12]}  {status:<40}  {checks.get(doc, ''):<36}  {v.completeness if v else '':<14}  {name}{note}")
+        if doc in line_sources:
+            print(f"{'':14}lines: {line_sources[doc]}")
         if v and v.completeness != "complete":
             for reason in v.reasons:
                 print(f"{'':14}- {reason}")
@@ -224,6 +227,24 @@ def _verdicts(warehouse: Path) -> list:
 
     with connect(warehouse, read_only=True) as con:
         return verdicts(con)
+
+
+def _line_sources(warehouse: Path) -> dict[str, str]:
+    """document_id → which table gives its expenditure lines and why (dim_document.line_source_reason), from
+    the published warehouse (empty before the first build, or for one published before the column)."""
+    if not warehouse.exists():
+        return {}
+    from .resources import connect
+
+    with connect(warehouse, read_only=True) as con:
+        has_column = con.execute(
+            """select count(*) from information_schema.columns
+               where table_name = 'dim_document' and column_name = 'line_source_reason'""").fetchone()[0]
+        if not has_column:
+            return {}
+        return dict(con.execute(
+            "select document_id, line_source_reason from dim_document where line_source_reason is not null"
+        ).fetchall())
 
 
 def _failed_checks(warehouse: Path) -> dict[str, str]:

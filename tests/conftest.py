@@ -47,7 +47,7 @@ BUDGETWH = str(Path(sys.executable).with_name("budgetwh"))
 # sensor ticks and would otherwise start last and run alone. Other modules follow in file-name order.
 LONG_MODULES = ["test_dagster_dev.py", "test_scale_out.py", "test_event_sourcing.py", "test_crash_safety.py", "test_identity_violations.py",
                 "test_hostile_input.py", "test_unseen_layout.py", "test_completeness.py", "test_incremental.py",
-                "test_real_documents.py", "test_bad_inputs.py", "test_serving.py"]
+                "test_line_source.py", "test_real_documents.py", "test_bad_inputs.py", "test_serving.py"]
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -2,7 +2,10 @@
 
 Damaged copies of samples — the second page of a two-page 支出总表 deleted from the PDF, a table title
 blanked, a code column garbled — go through ONE real build together with the undamaged samples: each copy
-must be `incomplete` with a reason naming the page and what is missing, while the samples stay `complete`. A sidecar
+must be `incomplete` with a reason naming the page and what is missing, while the samples stay `complete`.
+Where the 支出总表 loses lines, the 一般公共预算支出表 would give them whole instead (the line source choice,
+docs/adding-a-layout.md §6, tests/test_line_source.py); so those copies garble its codes too, and no source
+closes: the lines stay with the 支出总表 and the facts fall short. A sidecar
 gives each copy its own fiscal year, so the copies are separate documents rather than versions of one
 another. The precision-aware tolerance is tested on its own, without a build.
 """
@@ -30,6 +33,7 @@ SEEDS = REPO / "tools" / "samplegen" / "seeds"
 SEED = SEEDS / "beijing-dongcheng-medical-insurance-center-2023-unit-budget.txt"
 LONG_SEED = SEEDS / "beijing-chaoyang-medical-security-bureau-2023-department-budget.txt"
 SUMMARY_TABLE = "预算03表"  # 支出总表: the table the facts are read from (two pages long in LONG_SEED)
+GPB_TABLE = "预算07表"  # 一般公共预算财政拨款支出表: the next source of lines
 
 
 def _table(blocks: list[dict], prefix: str) -> dict:
@@ -62,16 +66,23 @@ def _blank_title(blocks: list[dict]) -> None:
     table["title"] = ""
 
 
-def _garble_codes(blocks: list[dict]) -> None:
-    """The function codes of the 支出总表's first five lines printed with the letter O for 0."""
-    table = _table(blocks, SUMMARY_TABLE)
+def _garble_codes_of(blocks: list[dict], prefix: str) -> None:
+    """The function codes of the first five lines of the table titled `prefix` printed with the letter O for 0."""
+    table = _table(blocks, prefix)
     garbled = 0
     for row in table["rows"]:
-        cell = row["cells"][0]
-        if garbled < 5 and re.match(r"^[0-9]{7}-", cell):
-            row["cells"][0] = cell[:7].replace("0", "O") + cell[7:]
+        column = next((i for i, cell in enumerate(row["cells"]) if re.match(r"^[0-9]{7}(-|$)", cell)), None)
+        if garbled < 5 and column is not None:
+            cell = row["cells"][column]
+            row["cells"][column] = cell[:7].replace("0", "O") + cell[7:]
             garbled += 1
     assert garbled == 5
+
+
+def _garble_codes(blocks: list[dict]) -> None:
+    """The function codes of the first five lines of the 支出总表 and of the 一般公共预算支出表 garbled."""
+    _garble_codes_of(blocks, SUMMARY_TABLE)
+    _garble_codes_of(blocks, GPB_TABLE)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +95,8 @@ def build(tmp_path_factory) -> dict:
     gold = _render(raw / "garbled-codes.pdf", _garble_codes)
     pages["garbled-codes"] = _pages(gold, SUMMARY_TABLE)[0]
     render(parse_seed(LONG_SEED), raw / "original-long.pdf", "original-long")
-    gold = _render(raw / "page-removed.pdf", seed=LONG_SEED)
+    # the 一般公共预算支出表, which would give the lines instead, garbled (the line source choice)
+    gold = _render(raw / "page-removed.pdf", lambda blocks: _garble_codes_of(blocks, GPB_TABLE), seed=LONG_SEED)
     continued = _pages(gold, SUMMARY_TABLE, LONG_SEED)
     assert len(continued) == 2, continued  # the 支出总表 runs over two pages: its second page goes
     pdf = pdfium.PdfDocument(raw / "page-removed.pdf")
@@ -101,9 +113,11 @@ def build(tmp_path_factory) -> dict:
     try:
         verdicts = {f.removesuffix(".pdf"): (c, list(r)) for f, c, r in con.execute(
             "select file_name, completeness, completeness_reasons from dim_document").fetchall()}
+        line_sources = {f.removesuffix(".pdf"): (s, r) for f, s, r in con.execute(
+            "select file_name, line_source, line_source_reason from dim_document").fetchall()}
     finally:
         con.close()
-    return {"verdicts": verdicts, "pages": pages, "stdout": proc.stdout}
+    return {"verdicts": verdicts, "pages": pages, "stdout": proc.stdout, "line_sources": line_sources}
 
 
 def test_undamaged_sample_is_complete(build):
@@ -126,6 +140,14 @@ def test_garbled_codes_leave_the_facts_short_of_the_stated_total(build):
     # the facts hold less than the document states
     actual, stated = (float(x.replace(",", "")) for x in re.findall(r"([0-9,]+\.[0-9]{2})", short[0])[:2])
     assert actual < stated
+    _assert_no_source_closes(build, "garbled-codes")
+
+
+def _assert_no_source_closes(build: dict, name: str) -> None:
+    """Neither the damaged 支出总表 nor the damaged 一般公共预算支出表 closes: the lines stay with the first."""
+    source, reason = build["line_sources"][name]
+    assert source == "expenditure_summary", reason
+    assert reason.startswith("no source closes: 支出总表 Σ ") and "一般公共预算支出表" in reason, reason
 
 
 def test_removed_page_leaves_the_facts_short(build):
@@ -137,6 +159,7 @@ def test_removed_page_leaves_the_facts_short(build):
     assert short, reasons
     actual, stated = (float(x.replace(",", "")) for x in re.findall(r"([0-9,]+\.[0-9]{2})", short[0])[:2])
     assert actual < stated
+    _assert_no_source_closes(build, "page-removed")
 
 
 def test_build_summary_counts_and_lists_incomplete(build):

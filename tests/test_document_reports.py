@@ -56,3 +56,6 @@ def test_document_partition_shows_status_tables_and_checks(sample_build, wh):
     assert meta["checks_within_tolerance"] == statuses.get("pass_within_tolerance", 0) > 0  # Dongcheng rounding
     assert meta["checks_failed"] == statuses.get("fail", 0)
     assert "pass_within_tolerance" in meta["checks_flagged"]
+    # which table gives the lines and why (dim_document.line_source_reason), like the completeness reasons
+    assert meta["line_source"] == "expenditure_summary"
+    assert meta["line_source_reason"].startswith("支出总表 closes: Σ ") and " ≈ stated " in meta["line_source_reason"]

@@ -29,7 +29,8 @@ from .partitions import FILE_NAME_TAG, document_ids_of, document_key, documents_
 from .publish import published_warehouse
 
 DOCUMENT_SQL = """select file_name, status, status_reason, doc_kind, fiscal_year, region_name, subject_code,
-                         currency_unit, completeness, coalesce(completeness_reasons, []), sidecar_rejected_reason
+                         currency_unit, completeness, coalesce(completeness_reasons, []), sidecar_rejected_reason,
+                         line_source, line_source_reason
                   from dim_document where document_id = ?"""
 TABLES_SQL = """select table_index, table_kind, page, title, row_count, is_empty from intermediate.int_tables
                 where document_id = ? order by table_index"""
@@ -37,7 +38,7 @@ CHECKS_SQL = """select identity, status, page, item, expected_yuan, actual_yuan,
                 from check_results where document_id = ? order by identity, page"""
 # What a report shows; a change in it is a reason to materialize the report again.
 FINGERPRINT_SQL = """select d.document_id,
-        md5(concat_ws('|', d.status, d.completeness, array_to_string(d.completeness_reasons, '|'), d.sidecar_rejected_reason, (select count(*) from intermediate.int_tables t where t.document_id = d.document_id),
+        md5(concat_ws('|', d.status, d.completeness, array_to_string(d.completeness_reasons, '|'), d.sidecar_rejected_reason, d.line_source_reason, (select count(*) from intermediate.int_tables t where t.document_id = d.document_id),
             (select string_agg(concat_ws(':', r.identity, r.status, r.page, r.difference_yuan), ','
                     order by r.identity, r.status, r.page, r.difference_yuan)
              from check_results r where r.document_id = d.document_id))) as fingerprint
@@ -48,7 +49,8 @@ def document_report_metadata(con: duckdb.DuckDBPyConnection, document_id: str) -
     doc = con.execute(DOCUMENT_SQL, [document_id]).fetchone()
     if doc is None:
         raise ValueError(f"document {document_id} is not in the published warehouse")
-    file_name, status, reason, kind, year, region, subject, currency, completeness, reasons, sidecar_rejected = doc
+    (file_name, status, reason, kind, year, region, subject, currency, completeness, reasons, sidecar_rejected,
+     line_source, line_source_reason) = doc
     tables = con.execute(TABLES_SQL, [document_id]).df()
     checks = con.execute(CHECKS_SQL, [document_id]).df()
     counts = checks["status"].value_counts()
@@ -64,6 +66,9 @@ def document_report_metadata(con: duckdb.DuckDBPyConnection, document_id: str) -
         "completeness": completeness or "",
         "completeness_reasons": MetadataValue.md("\n".join(f"- {r}" for r in reasons) or "none"),
         "sidecar_rejected_reason": sidecar_rejected or "",
+        # which table gives the expenditure lines and why (int_line_source_choice)
+        "line_source": line_source or "",
+        "line_source_reason": line_source_reason or "",
         "tables_found": len(tables),
         "tables": MetadataValue.md(tables.to_markdown(index=False)),
         "checks_passed": int(counts.get("pass", 0)),
@@ -81,7 +86,8 @@ def document_report_metadata(con: duckdb.DuckDBPyConnection, document_id: str) -
     owners=["team:data-engineering"],
     description="The per-document view: for one document (partition = its file name·the start of its "
     "document id) its status (current, superseded, retracted, failed), its completeness (complete / "
-    "incomplete / not_applicable, with reasons), the tables extracted from it and its identity check "
+    "incomplete / not_applicable, with reasons), the table its expenditure lines come from and why, the "
+    "tables extracted from it and its identity check "
     "results, read from the published warehouse. Partitions are added by the `document_partitions` sensor.",
 )
 def document_report(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:

@@ -108,3 +108,113 @@ group by document_id, table_index
 having count(*) filter (where is_total) > 0
    and count(*) filter (where is_current) > 0
 {%- endmacro %}
+
+{# The tolerance of an identity row in yuan, in SQL: (n_terms + 1) × half of unit_yuan, rounded to 6 places,
+   no unit meaning none (exact). The same number as expectations/suites.py `tolerance`, which the Great
+   Expectations suites apply (tests/test_line_source.py checks that the two agree). #}
+{% macro identity_tolerance(n_terms, unit_yuan) -%}
+round(cast(({{ n_terms }} + 1) * 0.5 * coalesce({{ unit_yuan }}, 0) as decimal(38, 10)), 6)
+{%- endmacro %}
+
+{# Whether an identity row passes, as the suites judge it: |round(actual − expected, 2)| ≤ tolerance, a
+   missing side counting as zero. #}
+{% macro within_tolerance(expected, actual, n_terms, unit_yuan) -%}
+(abs(round(cast(coalesce({{ actual }}, 0) - coalesce({{ expected }}, 0) as decimal(38, 10)), 2))
+ <= {{ identity_tolerance(n_terms, unit_yuan) }})
+{%- endmacro %}
+
+{# The unit or department a document is about, as its stated totals name it: the department in a
+   department document, the unit in a unit document. Over int_documents (alias `d`). #}
+{% macro document_own_code(d='d') -%}
+case when {{ d }}.doc_kind = 'department' then coalesce({{ d }}.department_code, {{ d }}.subject_code)
+     else {{ d }}.subject_code end
+{%- endmacro %}
+
+{# A subquery: the total expenditure each document states for itself and for each unit, one row per
+   document × unit (document_id, unit_code, total_yuan, source, page, is_own): among the statements of
+   int_unit_totals the most direct (its priority: a 支出总表 合计 row first). `docs` is a relation with
+   document_id and own_code (document_own_code). chk_facts_sum_to_stated_total compares the facts with it,
+   int_line_source_choice every candidate source of lines. #}
+{% macro stated_total_expenditure(docs) -%}
+    select document_id, unit_code, total_yuan, source, page, is_own
+    from (
+        select t.document_id, t.unit_code, t.total_yuan, t.source, t.page,
+            coalesce(t.unit_code, '') = coalesce(d.own_code, '') as is_own,
+            row_number() over (partition by t.document_id, t.unit_code order by t.priority, t.source, t.page) as n
+        from {{ ref('int_unit_totals') }} t join {{ docs }} d on d.document_id = t.document_id
+        where t.total_yuan is not null
+    ) ranked
+    where n = 1
+{%- endmacro %}
+
+{# A subquery: the parts of each document's lines against the totals it states (stated_total_expenditure):
+   the document as a whole against its own total, each unit part against the unit's. `parts` has
+   document_id, unit_code, is_own, amount, n, unit_yuan (the coarsest printed precision of its lines), one
+   is_own row per document (and `by`); `stated` the rows of stated_total_expenditure (with `by`). `by`: more
+   key columns both carry (int_line_source_choice compares each candidate source: ['source_rank']). Rows:
+   document_id, the `by` columns, unit_code, is_own, source, page (of the stated total), expected, actual,
+   n_terms, lines_unit_yuan. A stated unit without lines counts as Σ 0 when a 合计 row states it. #}
+{% macro parts_against_stated_totals(parts, stated, by=[]) -%}
+    select coalesce(p.document_id, s.document_id) as document_id,
+        {%- for b in by %} coalesce(p.{{ b }}, s.{{ b }}) as {{ b }},{% endfor %}
+        coalesce(p.unit_code, s.unit_code) as unit_code, coalesce(p.is_own, s.is_own) as is_own,
+        s.source, s.page, s.total_yuan as expected, coalesce(p.amount, 0) as actual,
+        greatest(coalesce(p.n, 0), 1) as n_terms, p.unit_yuan as lines_unit_yuan
+    from {{ parts }} p
+    full join {{ stated }} s on s.document_id = p.document_id
+        {%- for b in by %} and s.{{ b }} = p.{{ b }}{% endfor %}
+        and s.is_own = p.is_own and (p.is_own or s.unit_code = p.unit_code)
+    where s.total_yuan is not null
+      and (p.document_id is not null or s.source like 'expenditure_summary%' or s.source like 'gpb_expenditure 合计%')
+{%- endmacro %}
+
+{# A subquery: the coarsest printed precision of the figures each document states its totals in (the tables
+   mart_unit_budget reads: 支出总表, 一般公共预算支出表, 收入总表): document_id, unit_yuan. #}
+{% macro document_totals_unit() -%}
+    select document_id, max({{ cell_unit() }}) as unit_yuan
+    from {{ ref('int_table_cells') }}
+    where table_kind in ('expenditure_summary', 'gpb_expenditure', 'income_summary')
+      and column_name in ('total', 'amount', 'basic', 'project', 'personnel', 'public')
+    group by document_id
+{%- endmacro %}
+
+{# A subquery: the printed precision of each row the given lines were read from (document_id, table_index,
+   row_index): the coarsest among its amounts (for a class_remainder line, the 收支总表 row it completes). #}
+{% macro line_precision(lines) -%}
+    select c.document_id, c.table_index, c.row_index, max({{ cell_unit() }}) as unit_yuan
+    from {{ ref('int_table_cells') }} c
+    join (select distinct document_id, table_index, row_index from {{ lines }}) f
+        on f.document_id = c.document_id and f.table_index = c.table_index and f.row_index = c.row_index
+    where c.column_name in ({{ sql_literals(check_amount_columns() | sort) }})
+    group by c.document_id, c.table_index, c.row_index
+{%- endmacro %}
+
+{# A subquery: what each document's 收支总表 states on its income side, for the class remainders
+   (chk_class_remainders_equal_unitemised_funds, int_line_source_candidates): document_id, page, unit_yuan,
+   current_income (本年收入合计, else 收入总计), fiscal (财政拨款…) and gpb (一般公共预算…). #}
+{% macro summary_income() -%}
+    select document_id, min(page) as page, max(unit_yuan) as unit_yuan,
+        coalesce(max(income_amount) filter (where is_current),
+                 max(income_amount) filter (where is_total)) as current_income,
+        max(income_amount) filter (where is_fiscal) as fiscal,
+        max(income_amount) filter (where is_gpb) as gpb
+    from (
+        -- the rows' labels: seed label_rules, vocabulary summary_income_row
+        select document_id, page, unit_yuan, income_amount,
+            {{ label_in('summary_income_row', 'label', ['current_total', 'current_subtotal']) }} as is_current,
+            {{ label_in('summary_income_row', 'label', ['total']) }} as is_total,
+            {{ label_in('summary_income_row', 'label', ['fiscal']) }} as is_fiscal,
+            {{ label_in('summary_income_row', 'label', ['gpb']) }} as is_gpb
+        from (
+            select w.*, {{ row_label('income_item') }} as label
+            from ({{ wide_cells(['income_item', 'income_amount'], ['income_expenditure_summary']) }}) w
+        ) l
+    ) m
+    group by document_id
+{%- endmacro %}
+
+{# The income the itemised lines of `line_source` do not cover, over a summary_income row `i`: 本年收入 −
+   财政拨款 (or − 一般公共预算 when the lines are the 一般公共预算支出表's): what the class remainders must add up to. #}
+{% macro unitemised_funds(i, line_source) -%}
+({{ i }}.current_income - coalesce(case {{ line_source }} when 'gpb_expenditure' then {{ i }}.gpb else {{ i }}.fiscal end, 0))
+{%- endmacro %}

@@ -148,6 +148,19 @@ case when {{ text }} is not null then coalesce((regexp_match({{ text }}, {{ patt
 {%- endif -%}
 {%- endmacro %}
 
+{# ------------------------------------------------------------------------------------- formatting #}
+
+{# An amount as text with thousands separators and two decimals: 12,121,164.00 (as Python's f"{x:,.2f}"). #}
+{% macro format_yuan(amount) -%}
+{{ return(adapter.dispatch('format_yuan')(amount)) }}
+{%- endmacro %}
+{% macro duckdb__format_yuan(amount) -%}
+format('{:,.2f}', cast({{ amount }} as decimal(38, 2)))
+{%- endmacro %}
+{% macro default__format_yuan(amount) -%}
+to_char(cast({{ amount }} as numeric(38, 2)), 'FM999,999,999,999,999,999,990.00')
+{%- endmacro %}
+
 {# ------------------------------------------------------------------------- ordered aggregates #}
 
 {# The value of the first row in `order_by` order (nulls included), among the rows matching `where`. #}

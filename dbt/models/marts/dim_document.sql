@@ -18,6 +18,10 @@ select
     -- (expectations/completeness.py) before the warehouse is published
     c.completeness,
     c.completeness_reasons,
-    d.sidecar_rejected_reason
+    d.sidecar_rejected_reason,
+    -- which table gives the expenditure lines, and why (int_line_source_choice)
+    l.line_source,
+    l.line_source_reason
 from {{ ref('int_documents') }} d
 left join {{ ref('int_document_completeness') }} c using (document_id)
+left join {{ ref('int_line_source_choice') }} l using (document_id)

@@ -3,21 +3,14 @@
 with docs as (select * from {{ ref('int_documents') }} where status = 'current'),
 lines as (select * from {{ ref('int_expenditure_lines') }}),
 
-typed as (
-    select *, 'basic' as expenditure_type, basic_yuan as amount_yuan from lines
+typed as (  -- one row per amount column of the line (macro expenditure_types, shared with the line source choice)
+    {%- for t in expenditure_types() %}
+    select *, '{{ t }}' as expenditure_type, {{ t }}_yuan as amount_yuan from lines
     union all
-    select *, 'project', project_yuan from lines
-    union all  -- final accounts: 上缴上级支出, 经营支出, 对附属单位补助支出 (int_expenditure_lines)
-    select *, 'remit_upper', remit_upper_yuan from lines
-    union all
-    select *, 'operating', operating_yuan from lines
-    union all
-    select *, 'subsidy_subordinate', subsidy_subordinate_yuan from lines
-    union all
+    {%- endfor %}
     -- a line printed with only a total keeps it, typed as unspecified
     select *, 'unspecified', total_yuan from lines
-    where basic_yuan is null and project_yuan is null and remit_upper_yuan is null and operating_yuan is null
-      and subsidy_subordinate_yuan is null
+    where {% for t in expenditure_types() %}{{ t }}_yuan is null{% if not loop.last %} and {% endif %}{% endfor %}
 )
 
 select
