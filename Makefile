@@ -48,9 +48,11 @@ postgres:
 # fills those gaps; four were slower), each module on one worker (its module-scoped builds are made once), the longest modules
 # first (LONG_MODULES in tests/conftest.py); the session builds (tests/conftest.py) are made by the first
 # worker that needs them and shared. The 15 slowest tests are listed.
-test: install fonts office browser postgres
-	$(BIN)/ruff check dagster_project expectations tests tools benchmarks
+test: install fonts office browser postgres lint
 	$(BIN)/pytest -q -ra -n 3 --dist loadscope --no-loadscope-reorder --durations=15
+
+lint: install
+	$(BIN)/ruff check dagster_project expectations tests tools benchmarks
 
 # The UI at http://localhost:3000; run history, sensor cursors and the event log stay in DAGSTER_HOME between
 # sessions in .dagster_home/ (git-ignored; its dagster.yaml is a copy of ./dagster.yaml, refreshed on each start;
