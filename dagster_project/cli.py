@@ -202,9 +202,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no documents in {store.location}")
         return 0
-    checks = _failed_checks(paths.warehouse)
-    verdicts = {v.document_id: v for v in _verdicts(paths.warehouse)}
-    line_sources = _line_sources(paths.warehouse)
+    checks: dict[str, str] = {}
+    verdicts: dict = {}
+    line_sources: dict[str, str] = {}
+    if paths.warehouse.exists():  # none before the first build
+        from expectations.completeness import verdicts as read_verdicts
+
+        from .resources import connect
+
+        with connect(paths.warehouse, read_only=True) as con:
+            checks = _failed_checks(con)
+            verdicts = {v.document_id: v for v in read_verdicts(con)}
+            line_sources = _line_sources(con)
     for doc, name, status, sidecar in rows:
         v = verdicts.get(doc)
         note = f"  (sidecar rejected: {sidecar})" if sidecar else ""
@@ -229,36 +238,26 @@ def _verdicts(warehouse: Path) -> list:
         return verdicts(con)
 
 
-def _line_sources(warehouse: Path) -> dict[str, str]:
+def _line_sources(con) -> dict[str, str]:
     """document_id → which table gives its expenditure lines and why (dim_document.line_source_reason), from
-    the published warehouse (empty before the first build, or for one published before the column)."""
-    if not warehouse.exists():
+    the published warehouse (empty for one published before the column)."""
+    has_column = con.execute(
+        """select count(*) from information_schema.columns
+           where table_name = 'dim_document' and column_name = 'line_source_reason'""").fetchone()[0]
+    if not has_column:
         return {}
-    from .resources import connect
-
-    with connect(warehouse, read_only=True) as con:
-        has_column = con.execute(
-            """select count(*) from information_schema.columns
-               where table_name = 'dim_document' and column_name = 'line_source_reason'""").fetchone()[0]
-        if not has_column:
-            return {}
-        return dict(con.execute(
-            "select document_id, line_source_reason from dim_document where line_source_reason is not null"
-        ).fetchall())
+    return dict(con.execute(
+        "select document_id, line_source_reason from dim_document where line_source_reason is not null"
+    ).fetchall())
 
 
-def _failed_checks(warehouse: Path) -> dict[str, str]:
-    """document_id → 'N checks failed' from the published warehouse (empty before the first build)."""
-    if not warehouse.exists():
-        return {}
-    from .resources import connect
-
-    with connect(warehouse, read_only=True) as con:
-        rows = con.execute(
-            """select document_id, count(*) filter (where status = 'fail'),
-                      count(*) filter (where status = 'pass_within_tolerance')
-               from check_results group by 1"""
-        ).fetchall()
+def _failed_checks(con) -> dict[str, str]:
+    """document_id → 'N checks failed, M within tolerance' from the published warehouse."""
+    rows = con.execute(
+        """select document_id, count(*) filter (where status = 'fail'),
+                  count(*) filter (where status = 'pass_within_tolerance')
+           from check_results group by 1"""
+    ).fetchall()
     return {d: f"{f} checks failed, {w} within tolerance" for d, f, w in rows}
 
 

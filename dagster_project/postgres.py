@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import subprocess
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .bi_surface import BI_SCHEMA
-from .events.store import canonical_json
+from .events.store import canonical_json, pg_connect
 from .resources import connect, sql_identifier
 from .settings import DBT_DIR, DBT_EXECUTABLE
 
@@ -53,8 +53,6 @@ def dbt_build_postgres(
     url: str, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """`dbt build --target postgres` over the log on the server at url (the marts land in its schemas)."""
-    import os
-
     return subprocess.run(
         [
             DBT_EXECUTABLE,
@@ -72,21 +70,6 @@ def dbt_build_postgres(
         env={**os.environ, **(env or {}), **dbt_env(url)},
         timeout=3600,
     )
-
-
-@contextmanager
-def pg_connect(url: str) -> Iterator[Any]:
-    """A psycopg2 connection that returns json / jsonb values as their text (as DuckDB does), not decoded."""
-    import psycopg2
-    from psycopg2.extras import register_default_json, register_default_jsonb
-
-    con = psycopg2.connect(url)
-    register_default_json(con, loads=lambda text: text)
-    register_default_jsonb(con, loads=lambda text: text)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 @dataclass(frozen=True)
@@ -254,9 +237,8 @@ def check_postgres(url: str, gx_dir: Path | None = None) -> pd.DataFrame:
 
     with pg_connect(url) as con:
         results = validate_all(identity_reader(con), gx_dir)
-        rows = (
-            results[CHECK_RESULTS_COLUMNS].astype(object).where(results[CHECK_RESULTS_COLUMNS].notna(), None)
-        )
+        stored = results[CHECK_RESULTS_COLUMNS]
+        rows = stored.astype(object).where(stored.notna(), None)
         table = f"{sql_identifier(BI_SCHEMA)}.check_results"
         with con.cursor() as cur:
             cur.execute(f"drop table if exists {table}")

@@ -45,10 +45,6 @@ TABLE_LABELS = {
     "narrative": "说明",
 }
 
-FAILURES_SQL = """select document_id, identity, page, table_kind, item, expected_yuan, actual_yuan
-                  from check_results where severity = 'ERROR' and status = 'fail'"""
-
-
 @dataclass(frozen=True)
 class Verdict:
     document_id: str
@@ -89,13 +85,13 @@ def failed_identities(results: pd.DataFrame) -> pd.DataFrame:
     return results[(results["severity"] == "ERROR") & (results["status"] == "fail")]
 
 
-def add_identity_failures(db_path: Path) -> int:
-    """Mark documents with failed error-severity identities incomplete in dim_document (build file).
-    Returns how many documents it changed."""
+def add_identity_failures(db_path: Path, results: pd.DataFrame) -> int:
+    """Mark documents with failed error-severity identities (in `results`, the check_results rows)
+    incomplete in dim_document (build file). Returns how many documents it changed."""
+    reasons = identity_reasons(failed_identities(results))
+    if not reasons:
+        return 0
     with connect(db_path, read_only=False) as con:
-        reasons = identity_reasons(con.execute(FAILURES_SQL).df())
-        if not reasons:
-            return 0
         frame = pd.DataFrame({"document_id": list(reasons), "reasons": list(reasons.values())})
         con.register("identity_reasons", frame)
         changed = con.execute(

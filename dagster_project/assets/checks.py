@@ -46,7 +46,7 @@ def check_results(context: AssetExecutionContext, warehouse: WarehouseResource) 
     with warehouse.store.lock():
         results = run_all(warehouse.paths.build_db, warehouse.paths.gx_dir)
         write_check_results(warehouse.paths.build_db, results)
-        made_incomplete = add_identity_failures(warehouse.paths.build_db)
+        made_incomplete = add_identity_failures(warehouse.paths.build_db, results)
     counts = results.groupby("status").size().to_dict() if len(results) else {}
     report(context.log, Progress("checks", item=f"{len(results)} evaluated", seconds=time.monotonic() - started,
                                  outcome=status_counts(counts)))

@@ -1,7 +1,6 @@
 """The dbt project (staging → intermediate → marts → checks) as Dagster assets."""
 
 
-import fcntl
 import json
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping
@@ -13,7 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pydantic import Field, field_validator
 
 from ..progress import Progress, report
-from ..resources import WarehouseResource, connect, sql_identifier
+from ..resources import WarehouseResource, connect, sql_identifier, warehouse_lock
 from ..settings import DBT_DIR, DBT_EXECUTABLE
 from ..validation import parse_as_of
 
@@ -25,9 +24,7 @@ def ensure_manifest() -> None:
     missing or older than any file of the dbt project. Processes that import this at once (pytest workers,
     dagster dev's) take turns on a lock file, so none reads a manifest another is still writing."""
     manifest = dbt_project.manifest_path
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    with open(manifest.parent / ".manifest.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with warehouse_lock(manifest.parent / ".manifest.lock", timeout_s=600):
         sources = [p for d in ("models", "tests", "seeds", "macros") for p in (DBT_DIR / d).rglob("*") if p.is_file()]
         newest = max([p.stat().st_mtime for p in sources] + [(DBT_DIR / "dbt_project.yml").stat().st_mtime])
         if not manifest.exists() or manifest.stat().st_mtime < newest:

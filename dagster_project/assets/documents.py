@@ -46,7 +46,6 @@ from .partitions import (
     documents_partitions,
     files_tag,
     partition_key,
-    partition_keys,
     partition_range_tags,
 )
 
@@ -267,8 +266,8 @@ def raw_folder_sensor(context: SensorEvaluationContext, warehouse: WarehouseReso
     if fingerprint == context.cursor:
         return SensorResult(skip_reason="no new or changed documents")
     files = scan_raw(raw_dir, cache=warehouse.paths.raw_index)
-    keys = partition_keys(files)
-    names = {partition_key(f): f.file_name for f in files}
+    names = {partition_key(f): f.file_name for f in files}  # in folder order: the new keys form one range
+    keys = list(names)
     known = set(context.instance.get_dynamic_partitions(documents_partitions.name))
     new = [k for k in keys if k not in known]
     # New partitions are appended in order, so they form one range; without new files (a sidecar changed,

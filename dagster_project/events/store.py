@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..resources import StoreBusyError, connect, warehouse_lock
+from ..resources import StoreBusyError, connect, sql_identifier, warehouse_lock
 
 log = logging.getLogger(__name__)
 
@@ -231,10 +231,25 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
 
 
+@contextmanager
+def pg_connect(url: str) -> Iterator[Any]:
+    """A psycopg2 connection that returns json / jsonb values as their text (as DuckDB does), not decoded."""
+    import psycopg2
+    from psycopg2.extras import register_default_json, register_default_jsonb
+
+    con = psycopg2.connect(url)
+    register_default_json(con, loads=lambda text: text)
+    register_default_jsonb(con, loads=lambda text: text)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 def postgres_ddl(schema: str) -> list[str]:
     """The events table on Postgres: the DuckDB columns (payload as `json`, which keeps the canonical text
     exactly), and a trigger that refuses every UPDATE, DELETE and TRUNCATE."""
-    s = f'"{schema}"'
+    s = sql_identifier(schema)
     return [
         f"create schema if not exists {s}",
         f"""create table if not exists {s}.events (
@@ -278,17 +293,7 @@ class PostgresEventStore(EventLog):
 
     @property
     def table(self) -> str:
-        return f'"{self.schema}".events'
-
-    @contextmanager
-    def _connect(self):
-        import psycopg2
-
-        con = psycopg2.connect(self.url)
-        try:
-            yield con
-        finally:
-            con.close()
+        return f"{sql_identifier(self.schema)}.events"
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -302,7 +307,7 @@ class PostgresEventStore(EventLog):
         DDL would lock the table against the other writers' inserts for a moment."""
         if self._ensured:
             return
-        with self._connect() as con, con.cursor() as cur:
+        with pg_connect(self.url) as con, con.cursor() as cur:
             cur.execute(
                 "select count(*) from pg_trigger where tgrelid = to_regclass(%s) and tgname in %s",
                 [self.table, ("events_append_only", "events_no_truncate")],
@@ -316,7 +321,7 @@ class PostgresEventStore(EventLog):
         self._ensured = True
 
     def exists(self) -> bool:
-        with self._connect() as con, con.cursor() as cur:
+        with pg_connect(self.url) as con, con.cursor() as cur:
             cur.execute("select to_regclass(%s) is not null", [self.table])
             return bool(cur.fetchone()[0])
 
@@ -324,7 +329,7 @@ class PostgresEventStore(EventLog):
         from psycopg2.extras import execute_values
 
         self.ensure()
-        with self._connect() as con, con.cursor() as cur:  # one transaction: committed whole or not at all
+        with pg_connect(self.url) as con, con.cursor() as cur:  # one transaction: committed whole or not at all
             inserted = execute_values(
                 cur,
                 f"insert into {self.table} ({', '.join(COLUMNS)}) values %s "
@@ -340,7 +345,7 @@ class PostgresEventStore(EventLog):
         """Copy the events the replica lacks from the server (in one DuckDB transaction) and return its path."""
         self.ensure()
         self.replica_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.lock(), connect(self.replica_path, read_only=False) as local, self._connect() as con:
+        with self.lock(), connect(self.replica_path, read_only=False) as local, pg_connect(self.url) as con:
             local.execute(SCHEMA)
             with con.cursor() as cur:
                 cur.execute(f"select count(*) from {self.table}")
@@ -360,9 +365,8 @@ class PostgresEventStore(EventLog):
             rows: list[tuple] = []
             with con.cursor() as cur:
                 for i in range(0, len(missing), 500):
-                    # payload as its stored text: psycopg2 would decode a json column into a dict
                     cur.execute(
-                        f"select {', '.join(COLUMNS[:-1])}, payload::text from {self.table} "
+                        f"select {', '.join(COLUMNS)} from {self.table} "
                         "where event_id = any(%s)",
                         [missing[i : i + 500]],
                     )

@@ -86,12 +86,17 @@ l as (
     select *, {{ row_label(side ~ '_item') }} as label from w
 ),
 
+-- the row's value in the vocabulary (seed label_rules), looked up once
+valued as (
+    select *, {{ label_rule(vocabulary, 'label') }} as row_value from l
+),
+
 marked as (
     select *,
-        {{ label_in(vocabulary, 'label', ['total']) }} as is_total,
-        {{ label_in(vocabulary, 'label', ['current_total', 'current']) }} as is_current,
-        (({{ carry_also }}) and {{ label_in(vocabulary, 'label', [carried]) }}) as is_carry
-    from l
+        row_value = 'total' as is_total,
+        row_value in ('current_total', 'current') as is_current,
+        (({{ carry_also }}) and row_value = '{{ carried }}') as is_carry
+    from valued
 )
 
 select document_id, {{ agg_any('table_kind') }} as table_kind, table_index,
@@ -194,22 +199,18 @@ case when {{ d }}.doc_kind = 'department' then coalesce({{ d }}.department_code,
    current_income (本年收入合计, else 收入总计), fiscal (财政拨款…) and gpb (一般公共预算…). #}
 {% macro summary_income() -%}
     select document_id, min(page) as page, max(unit_yuan) as unit_yuan,
-        coalesce(max(income_amount) filter (where is_current),
-                 max(income_amount) filter (where is_total)) as current_income,
-        max(income_amount) filter (where is_fiscal) as fiscal,
-        max(income_amount) filter (where is_gpb) as gpb
+        coalesce(max(income_amount) filter (where row_value in ('current_total', 'current_subtotal')),
+                 max(income_amount) filter (where row_value = 'total')) as current_income,
+        max(income_amount) filter (where row_value = 'fiscal') as fiscal,
+        max(income_amount) filter (where row_value = 'gpb') as gpb
     from (
-        -- the rows' labels: seed label_rules, vocabulary summary_income_row
-        select document_id, page, unit_yuan, income_amount,
-            {{ label_in('summary_income_row', 'label', ['current_total', 'current_subtotal']) }} as is_current,
-            {{ label_in('summary_income_row', 'label', ['total']) }} as is_total,
-            {{ label_in('summary_income_row', 'label', ['fiscal']) }} as is_fiscal,
-            {{ label_in('summary_income_row', 'label', ['gpb']) }} as is_gpb
+        -- each row's value in the vocabulary summary_income_row (seed label_rules), looked up once
+        select l.*, {{ label_rule('summary_income_row', 'l.label') }} as row_value
         from (
             select w.*, {{ row_label('income_item') }} as label
             from ({{ wide_cells(['income_item', 'income_amount'], ['income_expenditure_summary']) }}) w
         ) l
-    ) m
+    ) v
     group by document_id
 {%- endmacro %}
 

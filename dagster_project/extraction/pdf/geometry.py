@@ -9,7 +9,8 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
-from pdfplumber.table import Row, Table
+from pdfplumber.page import FilteredPage
+from pdfplumber.table import Row, Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 from pdfplumber.utils.text import WordExtractor
 
 from ..text_normalize import normalize_line
@@ -47,7 +48,7 @@ def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> boo
 
 
 class _WordExtractor(WordExtractor):
-    """pdfplumber's WordExtractor (0.11.10) with its per-glyph loop (and merge_chars) written out for the
+    """pdfplumber's WordExtractor (0.11.10) with its per-glyph loop written out for the
     settings this module uses (left-to-right lines, blank chars not kept, tolerances in points, no punctuation split):
     the same words; pdfplumber's loop (a generator and a method call per glyph) is most of the time
     page text and words take.  Other settings and directions go to pdfplumber's loop."""
@@ -88,30 +89,6 @@ class _WordExtractor(WordExtractor):
         if word:
             yield word
 
-
-    def merge_chars(self, ordered_chars: list[dict[str, Any]]) -> dict[str, Any]:
-        """pdfplumber's merge_chars (the word's box, text and direction) written out."""
-        if self.extra_attrs:
-            return super().merge_chars(ordered_chars)
-        x0 = min([c["x0"] for c in ordered_chars])
-        top = min([c["top"] for c in ordered_chars])
-        x1 = max([c["x1"] for c in ordered_chars])
-        bottom = max([c["bottom"] for c in ordered_chars])
-        first = ordered_chars[0]
-        upright = first["upright"]
-        expansions = self.expansions
-        return {
-            "text": "".join([expansions.get(c["text"], c["text"] or "") for c in ordered_chars]),
-            "x0": x0,
-            "x1": x1,
-            "top": top,
-            "doctop": top + (first["doctop"] - first["top"]),
-            "bottom": bottom,
-            "upright": upright,
-            "height": bottom - top,
-            "width": x1 - x0,
-            "direction": self.get_char_dir(upright),
-        }
 
 def _page_text(page: Any) -> str:
     """`page.extract_text()` (pdfplumber 0.11.10: `chars_to_textmap` in the page's box) with `_WordExtractor`."""
@@ -192,8 +169,6 @@ def _ruling_page(page: Any) -> Any:
         return page
     # page.filter(lambda obj: not _is_shading(obj)), testing only the rects (shading is a rect; the
     # filter would call the test on every glyph)
-    from pdfplumber.page import FilteredPage
-
     ruling = FilteredPage(page, lambda obj: not _is_shading(obj))
     ruling._objects = {
         kind: [o for o in objs if not _is_shading(o)] if kind == "rect" else list(objs)
@@ -273,18 +248,13 @@ class _Table(Table):
 def _page_tables(page: Any, settings: dict[str, Any]) -> list[Any]:
     """`page.find_tables(settings)` (pdfplumber 0.11.10's TableFinder, step by step) with the fast
     `_intersections_to_cells`, giving `_Table`s."""
-    from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
-
-    finder = TableFinder.__new__(TableFinder)
+    finder = TableFinder.__new__(TableFinder)  # get_edges reads only its page and settings
     finder.page = page
     finder.settings = TableSettings.resolve(settings)
-    finder.edges = finder.get_edges()
-    finder.intersections = edges_to_intersections(
-        finder.edges, finder.settings.intersection_x_tolerance, finder.settings.intersection_y_tolerance
+    intersections = edges_to_intersections(
+        finder.get_edges(), finder.settings.intersection_x_tolerance, finder.settings.intersection_y_tolerance
     )
-    finder.cells = _intersections_to_cells(finder.intersections)
-    finder.tables = [_Table(page, group) for group in cells_to_tables(finder.cells)]
-    return finder.tables
+    return [_Table(page, group) for group in cells_to_tables(_intersections_to_cells(intersections))]
 
 
 def _find_tables(page: Any) -> list[Any]:

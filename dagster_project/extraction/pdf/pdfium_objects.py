@@ -591,10 +591,8 @@ class PdfiumReader:
         if glyphs and (abs(glyphs[0][2] - e) > 1e-3 or abs(glyphs[0][3] - f) > 1e-3):
             raise _NeedsStream("text object starts before its first glyph")
         texts = [_glyph_text(u, font) for _, u, _, _ in glyphs]
-        sized = self._sized_advances(font, fontsize, a)
-        options = [
-            sized[text] if text in sized else self._advance_options(font, text, fontsize, a) for text in texts
-        ]
+        by_text = {text: self._advance_options(font, text, fontsize, a) for text in dict.fromkeys(texts)}
+        options = [by_text[text] for text in texts]
         seq = [
             (text, *(opts[0] if len(opts) == 1 else self._drawn_width(tp, g[0], ctm, opts)), g[2])
             for g, text, opts in zip(glyphs, texts, options)
@@ -921,8 +919,7 @@ def _paint_path(
             _paint_path(path[m.start(0) : m.end(0)], ctm, paint, page, objects)
         return
     raw_pts = [p[-2:] if p[0] != "h" else path[0][-2:] for p in path]
-    a, b, c, d, e, f = ctm
-    pts = [(a * x + c * y + e, b * x + d * y + f) for x, y in raw_pts]  # pdfminer's apply_matrix_pt
+    pts = [apply_matrix_pt(ctm, pt) for pt in raw_pts]
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape = shape[:-2] + "h"
         pts.pop()

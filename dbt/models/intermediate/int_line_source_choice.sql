@@ -55,17 +55,19 @@ comparisons as (
     where is_own and remainders_compared
 ),
 
+tested as (
+    select c.*, {{ within_tolerance('c.expected', 'c.actual', 'c.n_terms', 'c.unit_yuan') }} as closes
+    from comparisons c
+),
+
 verdicts as (
     select c.*,
-        {{ within_tolerance('c.expected', 'c.actual', 'c.n_terms', 'c.unit_yuan') }} as closes,
         -- "Σ 3,120.00 ≠ stated 3,164.27 (p. 7)", a unit part named: "unit 123001 Σ … (p. 9)"
         c.subject || 'Σ ' || {{ format_yuan('c.actual') }}
-            || case when c.actual = c.expected then ' = '
-                    when {{ within_tolerance('c.expected', 'c.actual', 'c.n_terms', 'c.unit_yuan') }} then ' ≈ '
-                    else ' ≠ ' end
+            || case when c.actual = c.expected then ' = ' when c.closes then ' ≈ ' else ' ≠ ' end
             || c.side || ' ' || {{ format_yuan('coalesce(c.expected, 0)') }}
             || coalesce(' (p. ' || cast(c.page as varchar) || ')', '') as comparison
-    from comparisons c
+    from tested c
 ),
 
 judged as (  -- one row per document × source
