@@ -26,7 +26,11 @@ from .conftest import (
 )
 
 # the sample each case changes (file-name prefix); UNTOUCHED is changed by none
-CORRECTED = "beijing-dongcheng-medical-insurance-center-2023"
+# The whole file name: "…-2023" alone also matches the same unit's budget, and which of the two the test got
+# depended on the order of a query. The correction makes this document's 支出总表 stop closing and no other
+# source closes, so its lines keep their source and exactly one value changes (a correction that lets another
+# source close switches all the lines: tests/test_line_source.py).
+CORRECTED = "beijing-dongcheng-medical-insurance-center-2023-unit-final-accounts"
 RETRACTED = "beijing-chaoyang-medical-security-bureau-2023"
 SUPERSEDED = "beijing-dongcheng-medical-security-bureau-2026"
 SIDECAR = "shaanxi-xian-beilin-medical-insurance-center-2024"
